@@ -1,0 +1,54 @@
+"""Profile editing, with an avatar check that accepts raster images only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from PIL import Image
+
+from accounts.models import User
+
+AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+
+
+class ProfileForm(forms.ModelForm):
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "avatar", "title", "company", "website", "time_zone"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "avatar": "JPEG, PNG, GIF or WebP, at most 2 MB.",
+            "bio": "Markdown is not rendered here; plain text, up to 2000 characters.",
+        }
+
+    def clean_avatar(self) -> object:
+        avatar = self.cleaned_data.get("avatar")
+        if not isinstance(avatar, UploadedFile):
+            return avatar  # unchanged or cleared
+        if avatar.size is not None and avatar.size > settings.ACCOUNTS_AVATAR_MAX_BYTES:
+            raise forms.ValidationError(
+                "That image is too large: the limit is %(mb)s MB.",
+                params={"mb": settings.ACCOUNTS_AVATAR_MAX_BYTES // (1024 * 1024)},
+            )
+        # ImageField already proved Pillow can open it (so SVG and other vector or script
+        # formats never pass); we also pin the format and the pixel size.
+        avatar.seek(0)
+        try:
+            with Image.open(avatar) as image:
+                image_format = image.format
+                width, height = image.size
+        except (OSError, Image.DecompressionBombError) as error:
+            raise forms.ValidationError("That file is not an image we can read.") from error
+        avatar.seek(0)
+        if image_format not in AVATAR_FORMATS:
+            raise forms.ValidationError("Upload a JPEG, PNG, GIF or WebP image.")
+        limit = settings.ACCOUNTS_AVATAR_MAX_PIXELS
+        if width > limit or height > limit:
+            raise forms.ValidationError(
+                "That image is %(w)s×%(h)s pixels; the limit is %(limit)s on each side.",
+                params={"w": width, "h": height, "limit": limit},
+            )
+        return avatar

@@ -1,0 +1,41 @@
+"""The Askwell user: one model from the first migration, with the public profile on it."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def avatar_path(instance: User, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
+    return f"avatars/{instance.pk}/avatar.{extension}"
+
+
+class User(AbstractUser):
+    """A member. Staff and product roles are groups; rank comes with the reputation issue."""
+
+    display_name = models.CharField(max_length=60, blank=True)
+    bio = models.TextField(max_length=2000, blank=True)
+    avatar = models.ImageField(upload_to=avatar_path, blank=True)
+    title = models.CharField("job title", max_length=80, blank=True)
+    company = models.CharField(max_length=80, blank=True)
+    website = models.URLField(max_length=200, blank=True)
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", kwargs={"username": self.username})

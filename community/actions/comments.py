@@ -1,0 +1,43 @@
+"""Commenting on questions and answers."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from community import permissions
+from community.actions import outbox
+from community.markdown import render_markdown
+from community.models import Answer, Comment, Question
+
+
+@transaction.atomic
+def add_comment(post: Question | Answer, *, author: User, body: str) -> Comment:
+    """Add a comment and queue notices to the thread's followers and the answer's author."""
+    permissions.check_can_comment(author, post)
+    now = timezone.now()
+    target = {"question": post} if isinstance(post, Question) else {"answer": post}
+    comment = Comment.objects.create(
+        **target, author=author, body=body, body_html=render_markdown(body), created_at=now
+    )
+    question_id = post.pk if isinstance(post, Question) else post.question_id
+    Question.objects.filter(pk=question_id).update(last_activity_at=now)
+    outbox.record("notify.comment_posted", {"comment_id": comment.pk})
+    return comment
+
+
+@transaction.atomic
+def delete_comment(comment: Comment, *, by: User) -> None:
+    permissions.check_can_delete(by, comment)
+    Comment.objects.filter(pk=comment.pk).update(
+        is_deleted=True, deleted_at=timezone.now(), deleted_by=by
+    )
+    comment.refresh_from_db()
+
+
+@transaction.atomic
+def restore_comment(comment: Comment, *, by: User) -> None:
+    permissions.check_can_restore(by, comment)
+    Comment.objects.filter(pk=comment.pk).update(is_deleted=False, deleted_at=None, deleted_by=None)
+    comment.refresh_from_db()

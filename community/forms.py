@@ -1,0 +1,157 @@
+"""Input forms. Bodies keep every character the author typed (``strip=False``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from community.models import Category
+from community.querysets import SORTS, STATUSES
+
+TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9+#.\-]*$")
+
+
+def _not_blank(value: str, what: str) -> None:
+    if not value.strip():
+        raise forms.ValidationError(f"{what} cannot be empty or only spaces.", code="blank")
+
+
+def parse_tags(raw: str) -> list[str]:
+    """Split a tags field on commas or spaces, lower-cased, duplicates dropped in order."""
+    seen: dict[str, None] = {}
+    for part in re.split(r"[,\s]+", raw.strip()):
+        if part:
+            seen.setdefault(part.lower(), None)
+    return list(seen)
+
+
+class TagsField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 400)
+        kwargs.setdefault(
+            "help_text",
+            f"Up to {settings.COMMUNITY_MAX_TAGS} tags, separated by commas or spaces "
+            "(letters, digits, and + # . -).",
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+        raw = super().clean(value) or ""
+        tags = parse_tags(raw)
+        if len(tags) > settings.COMMUNITY_MAX_TAGS:
+            raise forms.ValidationError(
+                "Use at most %(max)s tags (you gave %(count)s).",
+                params={"max": settings.COMMUNITY_MAX_TAGS, "count": len(tags)},
+            )
+        for tag in tags:
+            if len(tag) > settings.COMMUNITY_TAG_MAX_LENGTH:
+                raise forms.ValidationError(
+                    "The tag “%(tag)s” is longer than %(max)s characters.",
+                    params={"tag": tag[:60], "max": settings.COMMUNITY_TAG_MAX_LENGTH},
+                )
+            if not TAG_PATTERN.match(tag):
+                raise forms.ValidationError(
+                    "The tag “%(tag)s” may only use letters a–z, digits and + # . - "
+                    "and must start with a letter or digit.",
+                    params={"tag": tag[:60]},
+                )
+        return tags
+
+
+class BodyField(forms.CharField):
+    def __init__(self, *, min_length: int, max_length: int, label: str = "Body", **kwargs: Any):
+        super().__init__(
+            label=label,
+            strip=False,
+            min_length=min_length,
+            max_length=max_length,
+            widget=forms.Textarea(attrs={"rows": 10}),
+            **kwargs,
+        )
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value:
+            _not_blank(value, self.label or "Body")
+
+
+class QuestionForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        strip=False,
+        min_length=settings.COMMUNITY_TITLE_MIN_LENGTH,
+        max_length=settings.COMMUNITY_TITLE_MAX_LENGTH,
+        help_text="Say what you need in one sentence, as you would ask a colleague.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    body = BodyField(
+        min_length=settings.COMMUNITY_BODY_MIN_LENGTH,
+        max_length=settings.COMMUNITY_BODY_MAX_LENGTH,
+        help_text="Markdown. Include what you tried and what happened.",
+    )
+    category = forms.ModelChoiceField(
+        label="Category", queryset=Category.objects.all(), empty_label="Choose a category"
+    )
+    tags = TagsField(label="Tags")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not Category.objects.exists():
+            self.fields["category"].required = False
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"]
+        _not_blank(title, "The title")
+        if len(title.strip()) < settings.COMMUNITY_TITLE_MIN_LENGTH:
+            raise forms.ValidationError(
+                "The title needs at least %(min)s characters besides spaces.",
+                params={"min": settings.COMMUNITY_TITLE_MIN_LENGTH},
+            )
+        return title
+
+
+class QuestionEditForm(QuestionForm):
+    summary = forms.CharField(label="Edit summary", required=False, max_length=300)
+
+
+class AnswerForm(forms.Form):
+    body = BodyField(
+        min_length=settings.COMMUNITY_ANSWER_MIN_LENGTH,
+        max_length=settings.COMMUNITY_BODY_MAX_LENGTH,
+    )
+
+
+class AnswerEditForm(AnswerForm):
+    summary = forms.CharField(label="Edit summary", required=False, max_length=300)
+
+
+class CommentForm(forms.Form):
+    body = BodyField(
+        label="Comment",
+        min_length=settings.COMMUNITY_COMMENT_MIN_LENGTH,
+        max_length=settings.COMMUNITY_COMMENT_MAX_LENGTH,
+    )
+
+
+class VoteForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+    @property
+    def value(self) -> int:
+        return 1 if self.cleaned_data["direction"] == "up" else -1
+
+
+class PreviewForm(forms.Form):
+    body = forms.CharField(strip=False, required=False, max_length=settings.COMMUNITY_BODY_MAX_LENGTH)
+
+
+class QuestionFilterForm(forms.Form):
+    sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
+    status = forms.ChoiceField(choices=[(s, s) for s in STATUSES], required=False)
+    category = forms.SlugField(required=False, max_length=80)
+    tag = forms.CharField(required=False, max_length=100)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000)

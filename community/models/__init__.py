@@ -1,0 +1,24 @@
+"""Community data. Rows that matter are written only by ``community.actions``."""
+
+from community.models.categories import Category
+from community.models.engagement import Follow, MeToo
+from community.models.notifications import Notification, NotificationEvent
+from community.models.outbox import OutboxItem
+from community.models.posts import Answer, Comment, Question, QuestionStatus
+from community.models.revisions import Revision
+from community.models.votes import Vote
+
+__all__ = [
+    "Answer",
+    "Category",
+    "Comment",
+    "Follow",
+    "MeToo",
+    "Notification",
+    "NotificationEvent",
+    "OutboxItem",
+    "Question",
+    "QuestionStatus",
+    "Revision",
+    "Vote",
+]

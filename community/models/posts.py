@@ -1,0 +1,140 @@
+"""Questions, answers and comments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from community.models.base import MarkdownBody, SoftDeletable
+from community.querysets import AnswerQuerySet, CommentQuerySet, QuestionQuerySet
+
+
+class QuestionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    SOLVED = "solved", "Solved"
+
+
+class Question(SoftDeletable, MarkdownBody):
+    title = models.CharField(max_length=300)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="questions"
+    )
+    category = models.ForeignKey(
+        "community.Category",
+        on_delete=models.PROTECT,
+        related_name="questions",
+        null=True,
+        blank=True,
+    )
+    tags = TaggableManager(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(db_index=True)
+    # Counters are denormalized and maintained with F() by the actions;
+    # ``manage.py recount_community`` recomputes them from the rows.
+    score = models.IntegerField(default=0, db_index=True)
+    answer_count = models.PositiveIntegerField(default=0)
+    me_too_count = models.PositiveIntegerField(default=0)
+    accepted_answer = models.ForeignKey(
+        "community.Answer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def slug(self) -> str:
+        # An all-punctuation or all-emoji title still needs a working URL.
+        return slugify(self.title)[:80].strip("-") or str(self.pk)
+
+    @property
+    def status(self) -> QuestionStatus:
+        if self.accepted_answer_id is not None:
+            return QuestionStatus.SOLVED
+        if self.answer_count > 0:
+            return QuestionStatus.ANSWERED
+        return QuestionStatus.OPEN
+
+    @property
+    def is_solved(self) -> bool:
+        return self.accepted_answer_id is not None
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:question_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+
+class Answer(SoftDeletable, MarkdownBody):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
+    )
+    created_at = models.DateTimeField(db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    score = models.IntegerField(default=0)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Answer {self.pk} to question {self.question_id}"
+
+    @property
+    def title(self) -> str:
+        return self.question.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.question.get_absolute_url()}#answer-{self.pk}"
+
+
+class Comment(SoftDeletable, MarkdownBody):
+    """A short remark on a question or on an answer (exactly one of the two)."""
+
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(question__isnull=False, answer__isnull=True)
+                    | models.Q(question__isnull=True, answer__isnull=False)
+                ),
+                name="comment_on_exactly_one_post",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk}"
+
+    @property
+    def thread(self) -> Question:
+        return self.question if self.question is not None else self.answer.question  # type: ignore[union-attr]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.thread.get_absolute_url()}#comment-{self.pk}"

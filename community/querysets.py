@@ -1,0 +1,134 @@
+"""Reads shared by pages and (later) the API, with their joins decided in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Prefetch, Q
+
+from community import permissions
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from community.models import Answer, Comment, Question
+
+    Viewer = User | AnonymousUser
+
+SORTS = ("newest", "active", "unanswered", "votes")
+STATUSES = ("open", "answered", "solved")
+
+
+class _PostQuerySet(models.QuerySet):
+    def visible_to(self, user: Viewer) -> _PostQuerySet:
+        """Soft-deleted rows are hidden from everyone but staff."""
+        if permissions.can_see_deleted(user):
+            return self
+        return self.filter(is_deleted=False)
+
+
+class QuestionQuerySet(_PostQuerySet):
+    def for_listing(self) -> QuestionQuerySet:
+        return self.select_related("author", "category").prefetch_related("tags")
+
+    def with_status(self, status: str) -> QuestionQuerySet:
+        if status == "open":
+            return self.filter(answer_count=0, accepted_answer__isnull=True)
+        if status == "answered":
+            return self.filter(answer_count__gt=0, accepted_answer__isnull=True)
+        if status == "solved":
+            return self.filter(accepted_answer__isnull=False)
+        return self
+
+    def sorted_by(self, sort: str) -> QuestionQuerySet:
+        if sort == "active":
+            return self.order_by("-last_activity_at", "-pk")
+        if sort == "votes":
+            return self.order_by("-score", "-created_at", "-pk")
+        if sort == "unanswered":
+            return self.filter(answer_count=0).order_by("-created_at", "-pk")
+        return self.order_by("-created_at", "-pk")
+
+
+class AnswerQuerySet(_PostQuerySet):
+    pass
+
+
+class CommentQuerySet(_PostQuerySet):
+    pass
+
+
+@dataclass
+class QuestionPage:
+    """Everything a question page shows, loaded in a fixed number of queries."""
+
+    question: Question
+    answers: list[Answer]
+    question_comments: list[Comment]
+    votes: dict[str, int] = field(default_factory=dict)
+    following: bool = False
+    me_too: bool = False
+
+    def vote_for(self, post: Question | Answer) -> int:
+        return self.votes.get(post_key(post), 0)
+
+
+def post_key(post: Question | Answer) -> str:
+    return f"{post._meta.model_name}-{post.pk}"
+
+
+def question_page(question: Question, viewer: Viewer) -> QuestionPage:
+    """Load a question's answers, comments and the viewer's own votes and flags.
+
+    The accepted answer comes first, then by score, then oldest first.
+    """
+    from community.models import Comment, Follow, MeToo, Vote
+
+    comments = Comment.objects.visible_to(viewer).select_related("author").order_by("created_at")
+    answers = list(
+        question.answers.visible_to(viewer)
+        .select_related("author")
+        .prefetch_related(Prefetch("comments", queryset=comments, to_attr="visible_comments"))
+        .order_by("-score", "created_at")
+    )
+    answers.sort(key=lambda answer: answer.pk != question.accepted_answer_id)
+    page = QuestionPage(
+        question=question,
+        answers=answers,
+        question_comments=list(comments.filter(question=question)),
+    )
+    if viewer.is_authenticated:
+        own_votes = Vote.objects.filter(user=viewer).filter(
+            Q(question=question) | Q(answer__in=[answer.pk for answer in answers])
+        )
+        for vote in own_votes:
+            key = f"question-{vote.question_id}" if vote.question_id else f"answer-{vote.answer_id}"
+            page.votes[key] = vote.value
+        page.following = Follow.objects.filter(user=viewer, question=question).exists()
+        page.me_too = MeToo.objects.filter(user=viewer, question=question).exists()
+    question.my_vote = page.vote_for(question)  # type: ignore[attr-defined]
+    for answer in answers:
+        answer.my_vote = page.vote_for(answer)  # type: ignore[attr-defined]
+    return page
+
+
+def profile_activity(member: User, *, viewer: Viewer, limit: int = 20) -> tuple[Any, Any]:
+    """A member's recent questions and answers, as the viewer may see them."""
+    from community.models import Answer, Question
+
+    questions = (
+        Question.objects.visible_to(viewer)
+        .filter(author=member)
+        .for_listing()
+        .order_by("-created_at")[:limit]
+    )
+    answers = (
+        Answer.objects.visible_to(viewer)
+        .filter(author=member, question__is_deleted=False)
+        .select_related("question")
+        .order_by("-created_at")[:limit]
+    )
+    return questions, answers

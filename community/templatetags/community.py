@@ -1,0 +1,32 @@
+"""Template helpers: permission booleans, JSON-LD, diff chunks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from community import permissions
+
+register = template.Library()
+
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def can(user: Any, rule: str, obj: Any) -> bool:
+    """``{% can request.user "edit" answer as may_edit %}`` → permissions.can_edit(user, answer)."""
+    check = getattr(permissions, f"can_{rule}", None)
+    if check is None:
+        raise template.TemplateSyntaxError(f"Unknown permission rule {rule!r}")
+    return bool(check(user, obj))
+
+
+@register.filter
+def json_ld(value: str) -> SafeString:
+    """JSON for a <script type="application/ld+json"> block, safe against </script> breaks."""
+    if not isinstance(value, str):
+        value = json.dumps(value)
+    return mark_safe(value.translate(_JSON_ESCAPES))  # noqa: S308 (escaped just above)

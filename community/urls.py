@@ -1,0 +1,49 @@
+from django.urls import path, register_converter
+
+from community.views import notifications, posts, questions
+
+
+class PostKindConverter:
+    regex = "question|answer"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(PostKindConverter, "kind")
+
+app_name = "community"
+
+urlpatterns = [
+    path("", questions.home_view, name="home"),
+    path("questions/", questions.question_list_view, name="question_list"),
+    path("questions/ask/", questions.ask_view, name="ask"),
+    path("questions/preview/", posts.preview_view, name="preview"),
+    path("questions/<int:pk>/", questions.question_redirect_view, name="question_redirect"),
+    path("questions/<int:pk>/edit/", questions.question_edit_view, name="question_edit"),
+    path("questions/<int:pk>/delete/", questions.question_delete_view, name="question_delete"),
+    path("questions/<int:pk>/restore/", questions.question_restore_view, name="question_restore"),
+    path("questions/<int:pk>/revisions/", questions.question_revisions_view, name="question_revisions"),
+    path("questions/<int:pk>/answer/", posts.answer_create_view, name="answer_create"),
+    path("questions/<int:pk>/follow/", posts.follow_view, name="follow"),
+    path("questions/<int:pk>/me-too/", posts.me_too_view, name="me_too"),
+    path("questions/<int:pk>/<str:slug>/", questions.question_detail_view, name="question_detail"),
+    path("answers/<int:pk>/edit/", posts.answer_edit_view, name="answer_edit"),
+    path("answers/<int:pk>/delete/", posts.answer_delete_view, name="answer_delete"),
+    path("answers/<int:pk>/restore/", posts.answer_restore_view, name="answer_restore"),
+    path("answers/<int:pk>/accept/", posts.accept_view, name="accept"),
+    path("answers/<int:pk>/revisions/", questions.answer_revisions_view, name="answer_revisions"),
+    path("<kind:kind>s/<int:pk>/vote/", posts.vote_view, name="vote"),
+    path("<kind:kind>s/<int:pk>/comment/", posts.comment_create_view, name="comment_create"),
+    path("comments/<int:pk>/delete/", posts.comment_delete_view, name="comment_delete"),
+    path("comments/<int:pk>/restore/", posts.comment_restore_view, name="comment_restore"),
+    path("tags/", questions.tag_list_view, name="tag_list"),
+    path("tags/autocomplete/", questions.tag_autocomplete_view, name="tag_autocomplete"),
+    path("tags/<str:tag>/", questions.question_list_view, name="tag_detail"),
+    path("notifications/", notifications.notification_list_view, name="notifications"),
+    path("notifications/read-all/", notifications.notification_mark_all_read_view, name="notifications_read_all"),
+    path("notifications/<int:pk>/open/", notifications.notification_open_view, name="notification_open"),
+]

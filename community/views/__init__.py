@@ -1,0 +1,1 @@
+"""Views: parse input, fetch through querysets, check permission, call one action, respond."""

@@ -1,0 +1,207 @@
+"""Answers, comments, votes, acceptance, following and "I have this too"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from community import permissions
+from community.actions.answers import (
+    accept_answer,
+    delete_answer,
+    edit_answer,
+    post_answer,
+    restore_answer,
+    unaccept_answer,
+)
+from community.actions.comments import add_comment, delete_comment, restore_comment
+from community.actions.engagement import follow_question, toggle_me_too, unfollow_question
+from community.actions.votes import cast_vote
+from community.forms import AnswerEditForm, AnswerForm, CommentForm, PreviewForm, VoteForm
+from community.markdown import render_markdown
+from community.models import Answer, Comment, Question
+from community.views.helpers import invalid, viewer
+from community.views.questions import render_question
+
+
+def _question(request: HttpRequest, pk: int) -> Question:
+    return get_object_or_404(Question.objects.visible_to(viewer(request)).for_listing(), pk=pk)
+
+
+def _answer(request: HttpRequest, pk: int) -> Answer:
+    user = viewer(request)
+    return get_object_or_404(
+        Answer.objects.visible_to(user)
+        .select_related("question", "author")
+        .filter(question__in=Question.objects.visible_to(user)),
+        pk=pk,
+    )
+
+
+def _post(request: HttpRequest, kind: str, pk: int) -> Question | Answer:
+    return _question(request, pk) if kind == "question" else _answer(request, pk)
+
+
+def _thread(post: Question | Answer) -> Question:
+    return post if isinstance(post, Question) else post.question
+
+
+@login_required
+@require_POST
+def answer_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return render_question(request, question, answer_form=form, status=400)
+    answer = post_answer(question, author=viewer(request), body=form.cleaned_data["body"])
+    messages.success(request, "Thanks — your answer is posted.")
+    return redirect(answer)
+
+
+@login_required
+def answer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = viewer(request)
+    answer = _answer(request, pk)
+    permissions.check_can_edit(user, answer)
+    if request.method != "POST":
+        form = AnswerEditForm(initial={"body": answer.body})
+        return render(request, "community/answer_edit.html", {"answer": answer, "form": form})
+    form = AnswerEditForm(request.POST)
+    if not form.is_valid():
+        return invalid(request, "community/answer_edit.html", {"answer": answer, "form": form})
+    edit_answer(answer, by=user, **form.cleaned_data)
+    messages.success(request, "Your edit is saved.")
+    return redirect(answer)
+
+
+@login_required
+@require_POST
+def answer_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _answer(request, pk)
+    delete_answer(answer, by=viewer(request))
+    messages.success(request, "The answer was deleted.")
+    return redirect(answer.question)
+
+
+@login_required
+@require_POST
+def answer_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _answer(request, pk)
+    restore_answer(answer, by=viewer(request))
+    messages.success(request, "The answer was restored.")
+    return redirect(answer)
+
+
+@login_required
+@require_POST
+def comment_create_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    post = _post(request, kind, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "community/comment_form.html",
+            {"form": form, "question": _thread(post), "post": post, "kind": kind},
+            status=400,
+        )
+    comment = add_comment(post, author=viewer(request), body=form.cleaned_data["body"])
+    return redirect(comment)
+
+
+@login_required
+@require_POST
+def comment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(
+        Comment.objects.visible_to(viewer(request)).select_related("question", "answer__question"),
+        pk=pk,
+    )
+    delete_comment(comment, by=viewer(request))
+    messages.success(request, "The comment was deleted.")
+    return redirect(comment.thread)
+
+
+@login_required
+@require_POST
+def comment_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(
+        Comment.objects.visible_to(viewer(request)).select_related("question", "answer__question"),
+        pk=pk,
+    )
+    restore_comment(comment, by=viewer(request))
+    return redirect(comment)
+
+
+@login_required
+@require_POST
+def vote_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    post = _post(request, kind, pk)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("A vote is 'up' or 'down'.")
+    current = cast_vote(post, by=viewer(request), value=form.value)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "community/_vote.html",
+            {"post": post, "kind": kind, "current": current, "can_vote": True},
+        )
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _answer(request, pk)
+    user = viewer(request)
+    if request.POST.get("undo"):
+        question = unaccept_answer(answer, by=user)
+    else:
+        question = accept_answer(answer, by=user)
+    if request.htmx:  # type: ignore[attr-defined]
+        # The page's #thread is re-rendered and swapped: the accepted answer moves first.
+        return render_question(request, _question(request, question.pk))
+    messages.success(request, "Marked as solved." if question.is_solved else "Acceptance removed.")
+    return redirect(question)
+
+
+@login_required
+@require_POST
+def follow_view(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    user = viewer(request)
+    permissions.check_can_write(user)
+    if request.POST.get("undo"):
+        unfollow_question(question, user=user)
+        following = False
+    else:
+        follow_question(question, user=user)
+        following = True
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "community/_follow.html", {"question": question, "following": following})
+    return redirect(question)
+
+
+@login_required
+@require_POST
+def me_too_view(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    has_it = toggle_me_too(question, user=viewer(request))
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request, "community/_me_too.html", {"question": question, "me_too": has_it, "can_me_too": True}
+        )
+    return redirect(question)
+
+
+@require_POST
+def preview_view(request: HttpRequest) -> HttpResponse:
+    """Live Markdown preview (htmx): the same render-and-sanitize pipeline as saving."""
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("The text is too long to preview.")
+    return render(
+        request, "community/_preview.html", {"html": render_markdown(form.cleaned_data["body"])}
+    )

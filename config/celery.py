@@ -1,0 +1,23 @@
+"""The Celery app. Broker and schedule come from settings (and so from the environment)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("askwell")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def reset_broker_connections() -> None:
+    """Drop pooled broker connections so the next publish uses the current broker_url.
+
+    Used when the broker URL changes at run time (the service tier points the app at a
+    closed port and back); Celery otherwise keeps publishing through its cached pools.
+    """
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("community.urls")),
+    # Uploaded avatars. The embedded default serves them itself; scaled deployments put
+    # MEDIA_ROOT behind the web server or object storage instead.
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+
+admin.site.site_header = "Askwell administration"
+admin.site.site_title = "Askwell admin"

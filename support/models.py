@@ -1,0 +1,1 @@
+"""Support data (SLA policies, escalations, product teams) arrives with the escalation issue."""

@@ -1,0 +1,125 @@
+"""Shared fixtures: factories for every model, and fast-tier settings."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.roles import ADVOCATE, PRODUCT_MANAGER, SUPPORT_STAFF
+from community.actions.answers import post_answer
+from community.actions.comments import add_comment
+from community.actions.questions import ask_question
+from community.models import Answer, Category, Question
+from config.celery import app as celery_app
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings: Any) -> Any:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    celery_app.conf.task_always_eager = True
+    yield settings
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def user_factory(db: Any) -> Callable[..., User]:
+    def make(*, username: str | None = None, roles: tuple[str, ...] = (), **fields: Any) -> User:
+        n = next(_counter)
+        username = username or f"member{n}"
+        user = User.objects.create_user(
+            username=username, email=fields.pop("email", f"{username}@example.com"), password=PASSWORD, **fields
+        )
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        for role in roles:
+            user.groups.add(Group.objects.get(name=role))
+        if SUPPORT_STAFF in roles:
+            User.objects.filter(pk=user.pk).update(is_staff=True)
+            user.is_staff = True
+        return user
+
+    return make
+
+
+@pytest.fixture
+def member(user_factory: Callable[..., User]) -> User:
+    return user_factory()
+
+
+@pytest.fixture
+def other_member(user_factory: Callable[..., User]) -> User:
+    return user_factory()
+
+
+@pytest.fixture
+def advocate(user_factory: Callable[..., User]) -> User:
+    return user_factory(roles=(ADVOCATE,))
+
+
+@pytest.fixture
+def support_agent(user_factory: Callable[..., User]) -> User:
+    return user_factory(roles=(SUPPORT_STAFF,))
+
+
+@pytest.fixture
+def product_manager(user_factory: Callable[..., User]) -> User:
+    return user_factory(roles=(PRODUCT_MANAGER,))
+
+
+@pytest.fixture
+def category(db: Any) -> Category:
+    return Category.objects.get_or_create(slug="billing", defaults={"name": "Billing"})[0]
+
+
+@pytest.fixture
+def question_factory(user_factory: Callable[..., User], category: Category) -> Callable[..., Question]:
+    def make(*, author: User | None = None, **fields: Any) -> Question:
+        n = next(_counter)
+        return ask_question(
+            author=author or user_factory(),
+            title=fields.pop("title", f"How do I export invoice number {n} as PDF?"),
+            body=fields.pop("body", f"I tried the export button on invoice {n} but nothing happens."),
+            category=fields.pop("category", category),
+            tags=fields.pop("tags", ["billing", "export"]),
+        )
+
+    return make
+
+
+@pytest.fixture
+def answer_factory(user_factory: Callable[..., User], question_factory: Callable[..., Question]) -> Callable[..., Answer]:
+    def make(*, question: Question | None = None, author: User | None = None, body: str | None = None) -> Answer:
+        return post_answer(
+            question or question_factory(),
+            author=author or user_factory(),
+            body=body or "Open Settings → Billing and use the Download PDF link.",
+        )
+
+    return make
+
+
+@pytest.fixture
+def comment_factory(user_factory: Callable[..., User]) -> Callable[..., Any]:
+    def make(post: Question | Answer, *, author: User | None = None, body: str = "Thanks, that helped!") -> Any:
+        return add_comment(post, author=author or user_factory(), body=body)
+
+    return make
+
+
+@pytest.fixture
+def question(question_factory: Callable[..., Question], member: User) -> Question:
+    return question_factory(author=member)
