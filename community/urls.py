@@ -30,7 +30,6 @@ urlpatterns = [
     path("questions/<int:pk>/answer/", posts.answer_create_view, name="answer_create"),
     path("questions/<int:pk>/follow/", posts.follow_view, name="follow"),
     path("questions/<int:pk>/me-too/", posts.me_too_view, name="me_too"),
-    path("questions/<int:pk>/<str:slug>/", questions.question_detail_view, name="question_detail"),
     path("answers/<int:pk>/edit/", posts.answer_edit_view, name="answer_edit"),
     path("answers/<int:pk>/delete/", posts.answer_delete_view, name="answer_delete"),
     path("answers/<int:pk>/restore/", posts.answer_restore_view, name="answer_restore"),
@@ -40,6 +39,8 @@ urlpatterns = [
     path("<kind:kind>s/<int:pk>/comment/", posts.comment_create_view, name="comment_create"),
     path("comments/<int:pk>/delete/", posts.comment_delete_view, name="comment_delete"),
     path("comments/<int:pk>/restore/", posts.comment_restore_view, name="comment_restore"),
+    # Last among question paths: a slug never shadows an action (see Question.slug).
+    path("questions/<int:pk>/<str:slug>/", questions.question_detail_view, name="question_detail"),
     path("tags/", questions.tag_list_view, name="tag_list"),
     path("tags/autocomplete/", questions.tag_autocomplete_view, name="tag_autocomplete"),
     path("tags/<str:tag>/", questions.question_list_view, name="tag_detail"),

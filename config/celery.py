@@ -17,7 +17,8 @@ def reset_broker_connections() -> None:
     Used when the broker URL changes at run time (the service tier points the app at a
     closed port and back); Celery otherwise keeps publishing through its cached pools.
     """
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    from kombu import pools
+
+    pools.reset()  # closes and forgets kombu's global connection and producer pools
+    app._pool = None
     app.amqp._producer_pool = None

@@ -168,6 +168,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        "polling_interval": 0.25,
     }
 else:
     # Fail fast when the broker is down: the outbox keeps the work and beat re-enqueues it.

@@ -12,6 +12,11 @@ from community.models.base import MarkdownBody, SoftDeletable
 from community.querysets import AnswerQuerySet, CommentQuerySet, QuestionQuerySet
 
 
+RESERVED_SLUGS = frozenset(
+    {"edit", "delete", "restore", "revisions", "answer", "follow", "me-too", "vote", "comment"}
+)
+
+
 class QuestionStatus(models.TextChoices):
     OPEN = "open", "Open"
     ANSWERED = "answered", "Answered"
@@ -57,8 +62,10 @@ class Question(SoftDeletable, MarkdownBody):
 
     @property
     def slug(self) -> str:
-        # An all-punctuation or all-emoji title still needs a working URL.
-        return slugify(self.title)[:80].strip("-") or str(self.pk)
+        # An all-punctuation or all-emoji title still needs a working URL, and a slug
+        # must never read as one of the question's action paths (/questions/7/edit/).
+        slug = slugify(self.title)[:80].strip("-") or str(self.pk)
+        return f"{slug}-{self.pk}" if slug in RESERVED_SLUGS else slug
 
     @property
     def status(self) -> QuestionStatus:

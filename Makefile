@@ -1,0 +1,68 @@
+# Askwell: `make run` serves the embedded site; `make test` runs every test tier.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
+SERVICE_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell CELERY_BROKER_URL=redis://127.0.0.1:6379/14
+FAST_MARKERS := not service and not browser and not slow
+
+.PHONY: help venv run migrate demo lint test test-fast test-browser test-service test-slow chromium bench clean
+
+help:
+	@echo "make run   - set up, load demo data, serve http://127.0.0.1:8000 with worker and beat"
+	@echo "make test  - set up, lint, type-check, and run every test tier"
+
+venv: $(STAMP)
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*; touch $@
+
+migrate: venv
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "Mail is written to var/mail/. Stop everything with Ctrl-C."
+	@trap 'kill $$worker $$beat 2>/dev/null; wait' INT TERM EXIT; \
+	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & worker=$$!; \
+	$(VENV)/bin/celery -A config beat --loglevel=INFO & beat=$$!; \
+	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile -
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(PY) manage.py makemigrations --check --dry-run
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tier…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test-fast: venv
+	$(VENV)/bin/pytest -q -n 2 -m "$(FAST_MARKERS)"
+
+test-browser: venv chromium
+	$(VENV)/bin/pytest -q -rs -m browser tests/browser
+
+test-service: venv
+	$(SERVICE_ENV) $(VENV)/bin/pytest -q -rs -p no:xdist -m service tests/service
+
+test-slow: venv
+	$(VENV)/bin/pytest -q -n 2 -m slow
+
+test: lint test-fast test-browser test-service
+	@if [ "$$CI" = "true" ]; then $(MAKE) --no-print-directory test-slow; \
+	else echo "Skipped the slow tier (full bad-input sweep): it runs when CI=true, or with 'make test-slow'."; fi
+
+bench: venv
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,101 @@
+"""Load demo data for `make run`: categories, threads, and one login per role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import ADVOCATE, PRODUCT_MANAGER, SUPPORT_STAFF
+from community.actions.answers import accept_answer, post_answer
+from community.actions.engagement import toggle_me_too
+from community.actions.questions import ask_question
+from community.actions.votes import cast_vote
+from community.demo_content import CATEGORIES, THREADS
+from community.models import Category, Question
+
+DEMO_PASSWORD = "askwell-demo"  # noqa: S105 (printed demo login, local only)
+
+# key: (username, display name, role, title)
+PEOPLE = {
+    "casey": ("casey", "Casey Customer", None, "Freelance designer"),
+    "ava": ("ava", "Ava Advocate", ADVOCATE, "Bookkeeper"),
+    "sam": ("sam", "Sam from Support", SUPPORT_STAFF, "Support engineer"),
+    "priya": ("priya", "Priya PM", PRODUCT_MANAGER, "Product manager, Invoicing"),
+    "admin": ("admin", "Askwell Admin", "admin", "Community manager"),
+    "omar": ("omar", "Omar", None, "Agency owner"),
+    "jules": ("jules", "Jules", None, "Developer"),
+}
+
+
+class Command(BaseCommand):
+    help = "Create demo categories, threads and one account per role (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            people = {key: self._person(*spec) for key, spec in PEOPLE.items()}
+            categories = {
+                slug: Category.objects.get_or_create(
+                    slug=slug, defaults={"name": name, "description": text, "position": i}
+                )[0]
+                for i, (slug, name, text) in enumerate(CATEGORIES)
+            }
+            if not Question.objects.exists():
+                self._threads(people, categories)
+        self._print_logins()
+
+    def _person(self, username: str, display: str, role: str | None, title: str) -> User:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username=username,
+                email=f"{username}@demo.askwell.localhost",
+                password=DEMO_PASSWORD,
+                display_name=display,
+                title=title,
+                company="Lumen customers" if role is None else "Lumen",
+                is_staff=role in (SUPPORT_STAFF, "admin"),
+                is_superuser=role == "admin",
+            )
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            if role and role != "admin":
+                user.groups.add(Group.objects.get(name=role))
+        return user
+
+    def _threads(self, people: dict[str, User], categories: dict[str, Category]) -> None:
+        askers = ["casey", "omar", "jules"]
+        voters = list(people.values())
+        for n, (slug, tags, title, body, answers, accepted) in enumerate(THREADS):
+            asker = people[askers[n % len(askers)]]
+            question = ask_question(
+                author=asker, title=title, body=body, category=categories[slug], tags=tags
+            )
+            posted = [
+                post_answer(question, author=people[key], body=text)
+                for key, text in answers
+                if people[key] != asker
+            ]
+            for i, voter in enumerate(voters):
+                if voter != asker and (n + i) % 3 == 0:
+                    cast_vote(question, by=voter, value=1)
+                if voter != asker and n % 4 == 0 and i % 3 == 1:
+                    toggle_me_too(question, user=voter)
+                for answer in posted:
+                    if voter != answer.author and (n + i + answer.pk) % 2 == 0:
+                        cast_vote(answer, by=voter, value=1)
+            if accepted is not None and accepted < len(posted):
+                accept_answer(posted[accepted], by=asker)
+
+    def _print_logins(self) -> None:
+        self.stdout.write(self.style.SUCCESS("\nAskwell demo is ready at http://127.0.0.1:8000/"))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, display, role, _ in PEOPLE.values():
+            label = {None: "customer", "admin": "admin (superuser)"}.get(role, str(role).lower())
+            if username in ("omar", "jules"):
+                continue
+            self.stdout.write(f"  {label:<20} {username:<8} ({display})")
+        self.stdout.write("")
