@@ -26,7 +26,7 @@ def role_names(user: User | AnonymousUser) -> frozenset[str]:
     cached: frozenset[str] | None = getattr(user, "_askwell_role_names", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))
-        user._askwell_role_names = cached  # type: ignore[union-attr]
+        setattr(user, "_askwell_role_names", cached)  # noqa: B010 (a per-object cache)
     return cached
 
 

@@ -76,7 +76,7 @@ class BodyField(forms.CharField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         if value:
-            _not_blank(value, self.label or "Body")
+            _not_blank(value, str(self.label or "Body"))
 
 
 class QuestionForm(forms.Form):

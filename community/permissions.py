@@ -6,7 +6,7 @@ Each rule is a ``can_*`` boolean (for templates) paired with a ``check_*`` that 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from accounts.models import User
     from community.models import Answer, Comment, Question
 
-    Viewer = User | AnonymousUser
-    Post = Question | Answer | Comment
+    Viewer: TypeAlias = User | AnonymousUser
+    Post: TypeAlias = Question | Answer | Comment
 
 
 def _require(allowed: bool, reason: str) -> None:
@@ -76,9 +76,7 @@ def can_delete(user: Viewer, post: Post) -> bool:
 def check_can_delete(user: Viewer, post: Post) -> None:
     check_can_write(user)
     _require(not post.is_deleted, _("This post is already deleted."))
-    _require(
-        _is_author(user, post) or can_see_deleted(user), _("You can only delete your own posts.")
-    )
+    _require(_is_author(user, post) or can_see_deleted(user), _("You can only delete your own posts."))
 
 
 def can_restore(user: Viewer, post: Post) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -16,14 +16,14 @@ if TYPE_CHECKING:
     from accounts.models import User
     from community.models import Answer, Comment, Question
 
-    Viewer = User | AnonymousUser
+    Viewer: TypeAlias = User | AnonymousUser
 
 SORTS = ("newest", "active", "unanswered", "votes")
 STATUSES = ("open", "answered", "solved")
 
 
 class _PostQuerySet(models.QuerySet):
-    def visible_to(self, user: Viewer) -> _PostQuerySet:
+    def visible_to(self, user: Viewer) -> Self:
         """Soft-deleted rows are hidden from everyone but staff."""
         if permissions.can_see_deleted(user):
             return self
@@ -31,10 +31,10 @@ class _PostQuerySet(models.QuerySet):
 
 
 class QuestionQuerySet(_PostQuerySet):
-    def for_listing(self) -> QuestionQuerySet:
+    def for_listing(self) -> Self:
         return self.select_related("author", "category").prefetch_related("tags")
 
-    def with_status(self, status: str) -> QuestionQuerySet:
+    def with_status(self, status: str) -> Self:
         if status == "open":
             return self.filter(answer_count=0, accepted_answer__isnull=True)
         if status == "answered":
@@ -43,7 +43,7 @@ class QuestionQuerySet(_PostQuerySet):
             return self.filter(accepted_answer__isnull=False)
         return self
 
-    def sorted_by(self, sort: str) -> QuestionQuerySet:
+    def sorted_by(self, sort: str) -> Self:
         if sort == "active":
             return self.order_by("-last_activity_at", "-pk")
         if sort == "votes":
@@ -88,7 +88,7 @@ def question_page(question: Question, viewer: Viewer) -> QuestionPage:
     from community.models import Comment, Follow, MeToo, Vote
 
     comments = Comment.objects.visible_to(viewer).select_related("author").order_by("created_at")
-    answers = list(
+    answers: list[Answer] = list(
         question.answers.visible_to(viewer)
         .select_related("author")
         .prefetch_related(Prefetch("comments", queryset=comments, to_attr="visible_comments"))

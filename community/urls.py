@@ -45,6 +45,10 @@ urlpatterns = [
     path("tags/autocomplete/", questions.tag_autocomplete_view, name="tag_autocomplete"),
     path("tags/<str:tag>/", questions.question_list_view, name="tag_detail"),
     path("notifications/", notifications.notification_list_view, name="notifications"),
-    path("notifications/read-all/", notifications.notification_mark_all_read_view, name="notifications_read_all"),
+    path(
+        "notifications/read-all/",
+        notifications.notification_mark_all_read_view,
+        name="notifications_read_all",
+    ),
     path("notifications/<int:pk>/open/", notifications.notification_open_view, name="notification_open"),
 ]

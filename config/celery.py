@@ -20,5 +20,5 @@ def reset_broker_connections() -> None:
     from kombu import pools
 
     pools.reset()  # closes and forgets kombu's global connection and producer pools
-    app._pool = None
-    app.amqp._producer_pool = None
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]

@@ -22,7 +22,8 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
-def _fast_settings(settings: Any) -> Any:
+def _fast_settings(settings: Any, tmp_path: Any) -> Any:
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
@@ -40,7 +41,10 @@ def user_factory(db: Any) -> Callable[..., User]:
         n = next(_counter)
         username = username or f"member{n}"
         user = User.objects.create_user(
-            username=username, email=fields.pop("email", f"{username}@example.com"), password=PASSWORD, **fields
+            username=username,
+            email=fields.pop("email", f"{username}@example.com"),
+            password=PASSWORD,
+            **fields,
         )
         from allauth.account.models import EmailAddress
 
@@ -101,8 +105,12 @@ def question_factory(user_factory: Callable[..., User], category: Category) -> C
 
 
 @pytest.fixture
-def answer_factory(user_factory: Callable[..., User], question_factory: Callable[..., Question]) -> Callable[..., Answer]:
-    def make(*, question: Question | None = None, author: User | None = None, body: str | None = None) -> Answer:
+def answer_factory(
+    user_factory: Callable[..., User], question_factory: Callable[..., Question]
+) -> Callable[..., Answer]:
+    def make(
+        *, question: Question | None = None, author: User | None = None, body: str | None = None
+    ) -> Answer:
         return post_answer(
             question or question_factory(),
             author=author or user_factory(),
@@ -114,7 +122,9 @@ def answer_factory(user_factory: Callable[..., User], question_factory: Callable
 
 @pytest.fixture
 def comment_factory(user_factory: Callable[..., User]) -> Callable[..., Any]:
-    def make(post: Question | Answer, *, author: User | None = None, body: str = "Thanks, that helped!") -> Any:
+    def make(
+        post: Question | Answer, *, author: User | None = None, body: str = "Thanks, that helped!"
+    ) -> Any:
         return add_comment(post, author=author or user_factory(), body=body)
 
     return make

@@ -24,9 +24,7 @@ def post_answer(question: Question, *, author: User, body: str) -> Answer:
         question=question, author=author, body=body, body_html=render_markdown(body), created_at=now
     )
     record_revision(answer, author=author, at=now)
-    Question.objects.filter(pk=question.pk).update(
-        answer_count=F("answer_count") + 1, last_activity_at=now
-    )
+    Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1, last_activity_at=now)
     follow_question(question, user=author)
     outbox.record("notify.answer_posted", {"answer_id": answer.pk})
     return answer
@@ -56,9 +54,7 @@ def delete_answer(answer: Answer, *, by: User) -> None:
     )
     if hidden:
         Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") - 1)
-        Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(
-            accepted_answer=None
-        )
+        Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(accepted_answer=None)
     answer.refresh_from_db()
 
 
@@ -95,8 +91,6 @@ def accept_answer(answer: Answer, *, by: User) -> Question:
 @transaction.atomic
 def unaccept_answer(answer: Answer, *, by: User) -> Question:
     permissions.check_can_accept(by, answer)
-    Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(
-        accepted_answer=None
-    )
+    Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(accepted_answer=None)
     answer.question.refresh_from_db()
     return answer.question

@@ -30,9 +30,7 @@ def add_comment(post: Question | Answer, *, author: User, body: str) -> Comment:
 @transaction.atomic
 def delete_comment(comment: Comment, *, by: User) -> None:
     permissions.check_can_delete(by, comment)
-    Comment.objects.filter(pk=comment.pk).update(
-        is_deleted=True, deleted_at=timezone.now(), deleted_by=by
-    )
+    Comment.objects.filter(pk=comment.pk).update(is_deleted=True, deleted_at=timezone.now(), deleted_by=by)
     comment.refresh_from_db()
 
 

@@ -72,9 +72,7 @@ def email_notification(notification: Notification) -> None:
         from_email=None,
         recipient_list=[notification.recipient.email],
     )
-    Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
 
 
 def _followers_except(question_id: int, *excluded: int) -> list[User]:
@@ -129,7 +127,8 @@ def notify_answer_accepted(payload: dict[str, Any]) -> None:
     answer = Answer.objects.select_related("question", "author").filter(pk=payload["answer_id"]).first()
     if answer is None or answer.question.accepted_answer_id != answer.pk:
         return
-    accepter = User.objects.filter(pk=payload.get("by_id")).first()
+    by_id = payload.get("by_id")
+    accepter = User.objects.filter(pk=by_id).first() if by_id else None
     if accepter is not None and accepter.pk == answer.author_id:
         return
     notify(

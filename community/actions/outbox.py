@@ -52,7 +52,7 @@ def enqueue(item_id: int) -> bool:
     from community.tasks import process_outbox_item_task
 
     try:
-        process_outbox_item_task.apply_async(args=[item_id], retry=False)
+        process_outbox_item_task.apply_async(args=(item_id,), retry=False)
     except Exception:  # the broker's errors vary by transport; all mean "try later"
         logger.warning("Broker unavailable; outbox item %s stays pending", item_id, exc_info=True)
         return False

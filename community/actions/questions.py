@@ -73,9 +73,7 @@ def edit_question(
 def delete_question(question: Question, *, by: User) -> None:
     """Soft-delete: the row stays, hidden from all but staff, and can be restored."""
     permissions.check_can_delete(by, question)
-    Question.objects.filter(pk=question.pk).update(
-        is_deleted=True, deleted_at=timezone.now(), deleted_by=by
-    )
+    Question.objects.filter(pk=question.pk).update(is_deleted=True, deleted_at=timezone.now(), deleted_by=by)
     question.refresh_from_db()
 
 

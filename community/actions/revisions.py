@@ -10,9 +10,7 @@ from accounts.models import User
 from community.models import Answer, Question, Revision
 
 
-def record_revision(
-    post: Question | Answer, *, author: User, at: datetime, summary: str = ""
-) -> Revision:
+def record_revision(post: Question | Answer, *, author: User, at: datetime, summary: str = "") -> Revision:
     owner = {"question": post} if isinstance(post, Question) else {"answer": post}
     last = Revision.objects.filter(**owner).aggregate(last=Max("number"))["last"] or 0
     return Revision.objects.create(

@@ -19,9 +19,7 @@ def grant(apps, schema_editor):
         content_type__app_label="community", content_type__model__in=CONTENT_MODELS
     )
     taggit = Permission.objects.filter(content_type__app_label="taggit")
-    viewing_users = Permission.objects.filter(
-        content_type__app_label="accounts", codename="view_user"
-    )
+    viewing_users = Permission.objects.filter(content_type__app_label="accounts", codename="view_user")
     staff.permissions.add(*content, *taggit, *viewing_users)
 
 

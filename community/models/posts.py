@@ -11,7 +11,6 @@ from taggit.managers import TaggableManager
 from community.models.base import MarkdownBody, SoftDeletable
 from community.querysets import AnswerQuerySet, CommentQuerySet, QuestionQuerySet
 
-
 RESERVED_SLUGS = frozenset(
     {"edit", "delete", "restore", "revisions", "answer", "follow", "me-too", "vote", "comment"}
 )
@@ -25,9 +24,7 @@ class QuestionStatus(models.TextChoices):
 
 class Question(SoftDeletable, MarkdownBody):
     title = models.CharField(max_length=300)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="questions"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="questions")
     category = models.ForeignKey(
         "community.Category",
         on_delete=models.PROTECT,
@@ -85,9 +82,7 @@ class Question(SoftDeletable, MarkdownBody):
 
 class Answer(SoftDeletable, MarkdownBody):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers")
     created_at = models.DateTimeField(db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     score = models.IntegerField(default=0)
@@ -117,9 +112,7 @@ class Comment(SoftDeletable, MarkdownBody):
     answer = models.ForeignKey(
         Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
     created_at = models.DateTimeField(db_index=True)
 
     objects = CommentQuerySet.as_manager()

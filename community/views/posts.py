@@ -202,6 +202,4 @@ def preview_view(request: HttpRequest) -> HttpResponse:
     form = PreviewForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest("The text is too long to preview.")
-    return render(
-        request, "community/_preview.html", {"html": render_markdown(form.cleaned_data["body"])}
-    )
+    return render(request, "community/_preview.html", {"html": render_markdown(form.cleaned_data["body"])})

@@ -43,12 +43,7 @@ def question_list_view(request: HttpRequest, tag: str | None = None) -> HttpResp
         return render(request, "community/question_list.html", {"filter_form": form}, status=400)
     sort = form.cleaned_data["sort"] or "newest"
     status = form.cleaned_data["status"] or ""
-    questions = (
-        Question.objects.visible_to(viewer(request))
-        .for_listing()
-        .with_status(status)
-        .sorted_by(sort)
-    )
+    questions = Question.objects.visible_to(viewer(request)).for_listing().with_status(status).sorted_by(sort)
     category = None
     if form.cleaned_data["category"]:
         category = get_object_or_404(Category, slug=form.cleaned_data["category"])
@@ -173,7 +168,9 @@ def question_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "category": question.category_id,
             "tags": ", ".join(sorted(question.tags.names())),
         }
-        return render(request, "community/question_edit.html", {**context, "form": QuestionEditForm(initial=initial)})
+        return render(
+            request, "community/question_edit.html", {**context, "form": QuestionEditForm(initial=initial)}
+        )
     form = QuestionEditForm(request.POST)
     if not form.is_valid():
         return invalid(request, "community/question_edit.html", {**context, "form": form})
@@ -217,9 +214,9 @@ def question_revisions_view(request: HttpRequest, pk: int) -> HttpResponse:
 def answer_revisions_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = viewer(request)
     answer = get_object_or_404(
-        Answer.objects.visible_to(user).select_related("question").filter(
-            question__in=Question.objects.visible_to(user)
-        ),
+        Answer.objects.visible_to(user)
+        .select_related("question")
+        .filter(question__in=Question.objects.visible_to(user)),
         pk=pk,
     )
     revisions = list(Revision.objects.filter(answer=answer).select_related("author"))
@@ -251,12 +248,13 @@ def tag_autocomplete_view(request: HttpRequest) -> HttpResponse:
     """Suggest existing tags for the last word typed in a tags field (an htmx fragment)."""
     typed = request.GET.get("tags", "")[:400]
     last = typed.replace(",", " ").split(" ")[-1].strip().lower() if typed else ""
-    suggestions = list(
-        Tag.objects.filter(name__istartswith=last).order_by("name").values_list("name", flat=True)[:8]
-    ) if last else []
+    suggestions = (
+        list(Tag.objects.filter(name__istartswith=last).order_by("name").values_list("name", flat=True)[:8])
+        if last
+        else []
+    )
     return render(request, "community/_tag_suggestions.html", {"suggestions": suggestions})
 
 
 def _tag_choices() -> list[str]:
     return list(Tag.objects.order_by("name").values_list("name", flat=True)[:200])
-

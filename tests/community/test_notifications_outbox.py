@@ -58,7 +58,9 @@ def test_a_comment_on_an_answer_notifies_the_answer_author(
     assert not Notification.objects.filter(recipient=commenter).exists()
 
 
-def test_acceptance_notifies_the_answer_author(question, answer_factory, member, django_capture_on_commit_callbacks):
+def test_acceptance_notifies_the_answer_author(
+    question, answer_factory, member, django_capture_on_commit_callbacks
+):
     answer = answer_factory(question=question)
     with django_capture_on_commit_callbacks(execute=True):
         accept_answer(answer, by=member)
@@ -115,7 +117,9 @@ def test_a_failing_handler_is_recorded_and_retried_later(monkeypatch, question):
     assert item.processed_at is not None and item.last_error == ""
 
 
-def test_marking_read_clears_the_unread_count(client, question, member, other_member, django_capture_on_commit_callbacks):
+def test_marking_read_clears_the_unread_count(
+    client, question, member, other_member, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         post_answer(question, author=other_member, body="Here is what worked for me.")
     client.force_login(member)

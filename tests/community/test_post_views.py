@@ -121,8 +121,13 @@ def test_editing_your_own_question_through_the_form(client, question, member):
     assert client.get(f"/questions/{question.pk}/edit/").status_code == 200
     response = client.post(
         f"/questions/{question.pk}/edit/",
-        {"title": "An edited, better title", "body": question.body + "\n\nUpdate: tried again.",
-         "category": question.category_id, "tags": "billing", "summary": "added update"},
+        {
+            "title": "An edited, better title",
+            "body": question.body + "\n\nUpdate: tried again.",
+            "category": question.category_id,
+            "tags": "billing",
+            "summary": "added update",
+        },
     )
     assert response.status_code == 302
     question.refresh_from_db()

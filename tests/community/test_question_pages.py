@@ -18,7 +18,12 @@ def test_asking_through_the_form_redirects_to_the_readable_url(client, member, c
     body = "My **invoice** export is empty.\n\n    code block\n"
     response = client.post(
         "/questions/ask/",
-        {"title": "Invoice export comes out empty", "body": body, "category": category.pk, "tags": "Export, pdf export"},
+        {
+            "title": "Invoice export comes out empty",
+            "body": body,
+            "category": category.pk,
+            "tags": "Export, pdf export",
+        },
     )
     question = Question.objects.get()
     assert response.status_code == 302
@@ -37,7 +42,11 @@ def test_asking_through_the_form_redirects_to_the_readable_url(client, member, c
         ("A fine title for a question", "   \n\t   \n   \n        \n", "cannot be empty or only spaces"),
         ("A fine title for a question", "short", "at least 20 characters"),
         ("A fine title for a question", "y" * 30001, "at most 30000 characters"),
-        ("A fine title \x00 with a NUL", "A perfectly fine body for the question.", "Null characters are not allowed"),
+        (
+            "A fine title \x00 with a NUL",
+            "A perfectly fine body for the question.",
+            "Null characters are not allowed",
+        ),
     ],
 )
 def test_bad_questions_get_a_clear_message_and_keep_the_text(client, member, category, title, body, message):
@@ -52,7 +61,11 @@ def test_bad_questions_get_a_clear_message_and_keep_the_text(client, member, cat
 
 def test_too_many_or_invalid_tags_are_refused(client, member, category):
     client.force_login(member)
-    data = {"title": "A fine title for a question", "body": "A perfectly fine body for the question.", "category": category.pk}
+    data = {
+        "title": "A fine title for a question",
+        "body": "A perfectly fine body for the question.",
+        "category": category.pk,
+    }
     response = client.post("/questions/ask/", {**data, "tags": "a b c d e f"})
     assert response.status_code == 400 and "at most 5 tags" in response.content.decode()
     response = client.post("/questions/ask/", {**data, "tags": "<script>"})
@@ -116,7 +129,9 @@ def test_the_accepted_answer_is_pinned_first(client, question, answer_factory, m
         ("", {"open", "answered", "solved"}),
     ],
 )
-def test_the_list_filters_by_status_tag_and_category(client, question_factory, answer_factory, query, expected):
+def test_the_list_filters_by_status_tag_and_category(
+    client, question_factory, answer_factory, query, expected
+):
     from community.models import Category
 
     other = Category.objects.create(name="Other", slug="other")
@@ -126,14 +141,21 @@ def test_the_list_filters_by_status_tag_and_category(client, question_factory, a
     solved = question_factory(title="solved question about something")
     accept_answer(answer_factory(question=solved), by=solved.author)
     content = client.get(f"/questions/?{query}").content.decode()
-    shown = {name for name, q in [("open", open_q), ("answered", answered), ("solved", solved)] if q.title in content}
+    shown = {
+        name
+        for name, q in [("open", open_q), ("answered", answered), ("solved", solved)]
+        if q.title in content
+    }
     assert shown == expected
 
 
 def test_the_list_sorts_by_votes(client, question_factory, user_factory):
     from community.actions.votes import cast_vote
 
-    low, high = question_factory(title="low scored question here"), question_factory(title="high scored question here")
+    low, high = (
+        question_factory(title="low scored question here"),
+        question_factory(title="high scored question here"),
+    )
     cast_vote(high, by=user_factory(), value=1)
     content = client.get("/questions/?sort=votes").content.decode()
     assert content.index(high.title) < content.index(low.title)
@@ -164,7 +186,9 @@ def test_the_tags_pages_list_tags_and_their_questions(client, question):
     assert question.title not in client.get("/tags/unknown-tag/").content.decode()
 
 
-def test_a_deleted_question_is_a_404_for_members_but_visible_to_staff(client, question, member, support_agent):
+def test_a_deleted_question_is_a_404_for_members_but_visible_to_staff(
+    client, question, member, support_agent
+):
     from community.actions.questions import delete_question
 
     delete_question(question, by=member)
@@ -189,10 +213,18 @@ def test_tag_autocomplete_suggests_existing_tags(client, question):
 def test_the_revisions_page_shows_the_diff(client, question, member):
     from community.actions.questions import edit_question
 
-    edit_question(question, by=member, title=question.title, body=question.body + " Added words.",
-                  category=question.category, tags=list(question.tags.names()))
+    edit_question(
+        question,
+        by=member,
+        title=question.title,
+        body=question.body + " Added words.",
+        category=question.category,
+        tags=list(question.tags.names()),
+    )
     content = client.get(f"/questions/{question.pk}/revisions/").content.decode()
-    assert "<ins> Added words.</ins>" in content or "<ins>Added words.</ins>" in content.replace("<ins> ", "<ins>")
+    assert "<ins> Added words.</ins>" in content or "<ins>Added words.</ins>" in content.replace(
+        "<ins> ", "<ins>"
+    )
     assert "Revision 2" in content
 
 

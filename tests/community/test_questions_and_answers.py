@@ -16,7 +16,9 @@ def test_asking_stores_the_markdown_exactly_and_renders_it(member, category):
     from community.actions.questions import ask_question
 
     body = "  Leading spaces, **bold**, <script>alert(1)</script>\n\ntrailing  \n"
-    question = ask_question(author=member, title="Why is my export empty?", body=body, category=category, tags=["export"])
+    question = ask_question(
+        author=member, title="Why is my export empty?", body=body, category=category, tags=["export"]
+    )
     question.refresh_from_db()
     assert question.body == body
     assert "<strong>bold</strong>" in question.body_html
@@ -47,8 +49,13 @@ def test_answering_counts_the_answer_and_makes_its_author_follow(question, answe
 
 def test_editing_keeps_every_version_as_a_revision(question, member):
     edit_question(
-        question, by=member, title="A clearer title for my question", body="New body text here, longer.",
-        category=question.category, tags=["export", "pdf"], summary="clarified",
+        question,
+        by=member,
+        title="A clearer title for my question",
+        body="New body text here, longer.",
+        category=question.category,
+        tags=["export", "pdf"],
+        summary="clarified",
     )
     revisions = list(Revision.objects.filter(question=question))
     assert [r.number for r in revisions] == [1, 2]
@@ -60,15 +67,21 @@ def test_editing_keeps_every_version_as_a_revision(question, member):
 
 def test_an_edit_that_changes_nothing_adds_no_revision(question, member):
     edit_question(
-        question, by=member, title=question.title, body=question.body,
-        category=question.category, tags=list(question.tags.names()),
+        question,
+        by=member,
+        title=question.title,
+        body=question.body,
+        category=question.category,
+        tags=list(question.tags.names()),
     )
     assert question.revisions.count() == 1
 
 
 def test_nobody_edits_someone_elses_post(question, other_member):
     with pytest.raises(PermissionDenied):
-        edit_question(question, by=other_member, title="Hijacked title here", body="x" * 30, category=None, tags=[])
+        edit_question(
+            question, by=other_member, title="Hijacked title here", body="x" * 30, category=None, tags=[]
+        )
     question.refresh_from_db()
     assert question.title != "Hijacked title here"
 

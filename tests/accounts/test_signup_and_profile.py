@@ -1,0 +1,159 @@
+"""Sign-up with mandatory email verification, profiles, avatars, and who may grant roles."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.models import User
+from accounts.roles import ALL_ROLES
+
+pytestmark = pytest.mark.django_db
+
+
+def _image(fmt: str = "PNG", size: tuple[int, int] = (64, 64)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 80, 40)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def test_roles_exist_as_groups_from_the_migrations():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(ALL_ROLES)
+
+
+def test_signing_up_requires_verifying_the_email(client):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "new@example.com",
+            "username": "newbie",
+            "password1": "a-long-Passphrase-42",
+            "password2": "a-long-Passphrase-42",
+        },
+    )
+    assert response.status_code == 302 and "confirm-email" in response["Location"]
+    assert User.objects.filter(username="newbie").exists()
+    # Not logged in until the address is confirmed.
+    assert client.get("/questions/ask/").status_code == 302
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[0].body).group(1)
+    client.post(link)
+    response = client.post("/accounts/login/", {"login": "newbie", "password": "a-long-Passphrase-42"})
+    assert response.status_code == 302
+    assert client.get("/questions/ask/").status_code == 200
+
+
+def test_usernames_are_unique(client, member):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "other@example.com",
+            "username": member.username,
+            "password1": "a-long-Passphrase-42",
+            "password2": "a-long-Passphrase-42",
+        },
+    )
+    assert response.status_code == 200
+    assert "already" in response.content.decode()
+
+
+def test_password_reset_sends_a_mail(client, member):
+    client.post("/accounts/password/reset/", {"email": member.email})
+    assert any("/accounts/password/reset/key/" in m.body for m in mail.outbox)
+
+
+def test_a_member_edits_their_profile_with_an_avatar(client, member):
+    client.force_login(member)
+    avatar = SimpleUploadedFile("me.png", _image(), content_type="image/png")
+    response = client.post(
+        "/profile/edit/",
+        {
+            "display_name": "Dana D.",
+            "bio": "I fix printers.",
+            "title": "Ops lead",
+            "company": "Acme",
+            "website": "https://acme.example",
+            "time_zone": "Europe/Berlin",
+            "avatar": avatar,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    member.refresh_from_db()
+    assert member.display_name == "Dana D." and member.time_zone == "Europe/Berlin"
+    assert member.avatar.name.endswith(".png")
+    page = client.get(f"/users/{member.username}/").content.decode()
+    assert "Dana D." in page and "Ops lead" in page and member.avatar.url in page
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "Upload a valid image"),
+        ("fake.png", b"not an image at all", "Upload a valid image"),
+        ("huge.png", _image(size=(5000, 10)), "the limit is 4096"),
+        ("tiff.tif", _image("TIFF"), "Upload a JPEG, PNG, GIF or WebP image."),
+    ],
+)
+def test_bad_avatars_are_refused_with_a_reason(client, member, name, content, message):
+    client.force_login(member)
+    response = client.post(
+        "/profile/edit/",
+        {"display_name": "Kept name", "time_zone": "UTC", "avatar": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'value="Kept name"' in response.content.decode()
+    member.refresh_from_db()
+    assert not member.avatar
+
+
+def test_an_oversized_avatar_is_refused(client, member, settings):
+    settings.ACCOUNTS_AVATAR_MAX_BYTES = 1000
+    client.force_login(member)
+    response = client.post(
+        "/profile/edit/", {"time_zone": "UTC", "avatar": SimpleUploadedFile("a.png", _image(size=(400, 400)))}
+    )
+    assert response.status_code == 400 and "too large" in response.content.decode()
+
+
+def test_an_unknown_time_zone_is_refused(client, member):
+    client.force_login(member)
+    response = client.post("/profile/edit/", {"time_zone": "Mars/Olympus"})
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+
+
+def test_public_profiles_show_questions_and_answers(client, question, answer_factory, member):
+    answer = answer_factory(question=question)
+    page = client.get(f"/users/{answer.author.username}/").content.decode()
+    assert question.title in page
+    assert client.get(f"/users/{member.username}/").status_code == 200
+    assert client.get("/users/nobody-here/").status_code == 404
+
+
+def test_support_staff_cannot_grant_roles_in_admin(client, support_agent, member):
+    client.force_login(support_agent)
+    page = client.get(f"/admin/accounts/user/{member.pk}/change/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'name="groups"' not in content and 'name="is_superuser"' not in content
+    assert client.get("/admin/community/question/").status_code == 200
+
+
+def test_admins_grant_roles_in_admin(client, user_factory, member):
+    admin = user_factory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    content = client.get(f"/admin/accounts/user/{member.pk}/change/").content.decode()
+    assert 'name="groups"' in content
+
+
+def test_times_show_in_the_members_time_zone(client, question, member):
+    member.time_zone = "Asia/Tokyo"
+    member.save()
+    client.force_login(member)
+    content = client.get(question.get_absolute_url()).content.decode()
+    assert "+09:00" in content

@@ -1,0 +1,105 @@
+"""Naughty strings and XSS payloads through the ask and answer forms: never a 500, the
+Markdown stored exactly as sent, a working URL, and nothing executable on the page.
+
+The fast tier sends every naughty string and a fixed sample of 500 payloads; the slow
+tier (run when CI=true) sends every payload, through comments and edits as well.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from community.models import Answer, Comment, Question
+from tests.corpora import naughty_strings, unsafe_parts, xss_payloads, xss_sample
+
+pytestmark = pytest.mark.django_db
+CHUNK = 60
+STATIC = ("/static/",)
+
+
+def _chunks(items: list[str]) -> list[list[str]]:
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def _assert_page_is_safe(client, url: str) -> str:
+    response = client.get(url, follow=True)
+    assert response.status_code == 200, url
+    content = response.content.decode()
+    assert not unsafe_parts(content, allowed_script_srcs=STATIC), (
+        url,
+        unsafe_parts(content, allowed_script_srcs=STATIC),
+    )
+    return content
+
+
+def _ask(client, category, title: str, body: str) -> Question | None:
+    before = Question.objects.count()
+    response = client.post(
+        "/questions/ask/", {"title": title, "body": body, "category": category.pk, "tags": "bad-input"}
+    )
+    assert response.status_code in (302, 400), (title, response.status_code)
+    if response.status_code == 400:
+        assert Question.objects.count() == before
+        assert 'class="errorlist"' in response.content.decode(), title
+        return None
+    created = Question.objects.latest("pk")
+    assert created.body == body and created.title == title
+    assert response["Location"] == created.get_absolute_url()
+    return created
+
+
+def _sweep(client, category, strings: list[str], *, thorough: bool = False) -> None:
+    """Each string as a bare title and body, then inside a valid question with an answer."""
+    for text in strings:
+        bare = _ask(client, category, text, text)
+        if bare is not None:
+            _assert_page_is_safe(client, bare.get_absolute_url())
+        question = _ask(
+            client, category, f"Question about {text}"[:150], f"{text}\n\nSome context to pass the minimum."
+        )
+        assert question is not None, text
+        response = client.post(f"/questions/{question.pk}/answer/", {"body": text})
+        assert response.status_code in (302, 400), (text, response.status_code)
+        if response.status_code == 302:
+            assert Answer.objects.latest("pk").body == text
+        if thorough:
+            response = client.post(f"/questions/{question.pk}/comment/", {"body": text})
+            assert response.status_code in (302, 400), (text, response.status_code)
+            if response.status_code == 302:
+                assert Comment.objects.latest("pk").body == text
+            response = client.post(
+                f"/questions/{question.pk}/edit/",
+                {
+                    "title": question.title,
+                    "body": f"{text} (edited)",
+                    "category": category.pk,
+                    "tags": "bad-input",
+                },
+            )
+            assert response.status_code in (302, 400), (text, response.status_code)
+            response = client.get("/questions/", {"tag": text[:100]})
+            assert response.status_code in (200, 400), text
+        _assert_page_is_safe(client, question.get_absolute_url())
+    _assert_page_is_safe(client, "/questions/?tag=bad-input")
+
+
+@pytest.fixture
+def writer(client, other_member):
+    client.force_login(other_member)
+    return client
+
+
+@pytest.mark.parametrize("chunk", _chunks(naughty_strings()), ids=lambda c: f"blns-{len(c)}")
+def test_naughty_strings_through_the_forms(writer, category, chunk):
+    _sweep(writer, category, chunk)
+
+
+@pytest.mark.parametrize("chunk", _chunks(xss_sample()), ids=lambda c: f"xss-{len(c)}")
+def test_a_fixed_sample_of_xss_payloads_through_the_forms(writer, category, chunk):
+    _sweep(writer, category, chunk)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chunk", _chunks(xss_payloads()), ids=lambda c: f"xss-all-{len(c)}")
+def test_every_xss_payload_through_every_form(writer, category, chunk):
+    _sweep(writer, category, chunk, thorough=True)

@@ -1,0 +1,83 @@
+"""The permission layer: one shared setup, one condition flipped per case."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from community import permissions
+from community.actions.answers import delete_answer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thread(question, answer_factory):
+    return question, answer_factory(question=question)
+
+
+def test_the_asker_may_accept_and_vote_on_others(thread, member):
+    question, answer = thread
+    assert permissions.can_accept(member, answer)
+    assert permissions.can_vote(member, answer)
+    assert not permissions.can_vote(member, question)
+
+
+def test_a_visitor_may_do_nothing(thread):
+    question, answer = thread
+    visitor = AnonymousUser()
+    assert not any(
+        [
+            permissions.can_vote(visitor, answer),
+            permissions.can_accept(visitor, answer),
+            permissions.can_edit(visitor, answer),
+            permissions.can_answer(visitor, question),
+            permissions.can_comment(visitor, question),
+            permissions.can_me_too(visitor, question),
+            permissions.can_delete(visitor, answer),
+        ]
+    )
+
+
+def test_an_inactive_member_may_not_write(thread, other_member):
+    question, answer = thread
+    other_member.is_active = False
+    assert not permissions.can_answer(other_member, question)
+    assert not permissions.can_vote(other_member, answer)
+
+
+def test_another_member_may_vote_but_not_accept_edit_or_delete(thread, other_member):
+    _question, answer = thread
+    assert permissions.can_vote(other_member, answer)
+    assert not permissions.can_accept(other_member, answer)
+    assert not permissions.can_edit(other_member, answer)
+    assert not permissions.can_delete(other_member, answer)
+
+
+def test_an_advocate_may_edit_but_not_accept_or_restore(thread, advocate):
+    _question, answer = thread
+    assert permissions.can_edit(advocate, answer)
+    assert not permissions.can_accept(advocate, answer)
+    delete_answer(answer, by=answer.author)
+    assert not permissions.can_restore(advocate, answer)
+
+
+def test_support_staff_may_accept_see_deleted_and_restore(thread, support_agent):
+    _question, answer = thread
+    assert permissions.can_accept(support_agent, answer)
+    delete_answer(answer, by=answer.author)
+    assert permissions.can_see_deleted(support_agent)
+    assert permissions.can_restore(support_agent, answer)
+
+
+def test_a_deleted_answer_can_no_longer_be_voted_or_accepted(thread, member, other_member):
+    _question, answer = thread
+    delete_answer(answer, by=answer.author)
+    assert not permissions.can_vote(other_member, answer)
+    assert not permissions.can_accept(member, answer)
+
+
+def test_a_product_manager_has_no_support_powers(thread, product_manager):
+    _question, answer = thread
+    assert not permissions.can_accept(product_manager, answer)
+    assert not permissions.can_see_deleted(product_manager)

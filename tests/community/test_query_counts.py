@@ -1,0 +1,95 @@
+"""A page's query count does not grow with its items."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from community.actions.comments import add_comment
+from community.actions.votes import cast_vote
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _thread_with_answers(question, n: int, user_factory, answer_factory, viewer):
+    for i in range(n):
+        answer = answer_factory(
+            question=question, author=user_factory(), body=f"Answer number {i} with details."
+        )
+        cast_vote(answer, by=viewer, value=1 if i % 2 else -1)
+        cast_vote(answer, by=user_factory(), value=1)
+        add_comment(answer, author=user_factory(), body=f"Comment {i}")
+    add_comment(question, author=user_factory(), body="A comment on the question")
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_the_question_page_query_count_does_not_grow_with_answers(
+    client, question_factory, user_factory, answer_factory, n
+):
+    viewer = user_factory()
+    question = question_factory()
+    cast_vote(question, by=viewer, value=1)
+    _thread_with_answers(question, n, user_factory, answer_factory, viewer)
+    client.force_login(viewer)
+    count = _count(client, question.get_absolute_url())
+    # Both sizes are held to one fixed budget (the queries listed at the bottom).
+    assert count == QUESTION_PAGE_QUERIES, count
+
+
+def test_one_and_thirty_answers_cost_the_same_queries(client, question_factory, user_factory, answer_factory):
+    viewer = user_factory()
+    small, large = question_factory(), question_factory()
+    _thread_with_answers(small, 1, user_factory, answer_factory, viewer)
+    _thread_with_answers(large, 30, user_factory, answer_factory, viewer)
+    client.force_login(viewer)
+    assert _count(client, small.get_absolute_url()) == _count(client, large.get_absolute_url())
+
+
+def test_the_question_list_query_count_does_not_grow(client, question_factory, user_factory, settings):
+    settings.COMMUNITY_QUESTIONS_PER_PAGE = 50
+    viewer = user_factory()
+    client.force_login(viewer)
+    question_factory()
+    one = _count(client, "/questions/")
+    for _ in range(29):
+        question_factory()
+    assert _count(client, "/questions/") == one
+
+
+def test_the_home_page_and_profile_query_counts_do_not_grow(client, question_factory, answer_factory, member):
+    question_factory(author=member)
+    answer_factory(author=member)
+    home, profile = _count(client, "/"), _count(client, f"/users/{member.username}/")
+    for _ in range(10):
+        question_factory(author=member)
+        answer_factory(author=member)
+    assert _count(client, "/") == home
+    assert _count(client, f"/users/{member.username}/") == profile
+
+
+def test_the_notifications_page_query_count_does_not_grow(
+    client, question, member, user_factory, django_capture_on_commit_callbacks
+):
+    from community.actions.answers import post_answer
+
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_answer(question, author=user_factory(), body="First answer to notify.")
+    one = _count(client, "/notifications/")
+    for i in range(10):
+        with django_capture_on_commit_callbacks(execute=True):
+            post_answer(question, author=user_factory(), body=f"Answer {i} to notify.")
+    assert _count(client, "/notifications/") == one
+
+
+# Session, user, user's groups (permission layer), question, tags, question comments,
+# answers, answer comments, viewer's votes, follow, "I have this too", unread count.
+QUESTION_PAGE_QUERIES = 12
