@@ -11,6 +11,17 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def publish_to(url: str | None) -> None:
+    """Send new task messages to ``url`` (``None``: back to the configured broker).
+
+    Celery reads CELERY_BROKER_URL from the environment before its own settings, so the
+    write URL, which it consults first when publishing, is the one to change at run time.
+    The service tier uses this to point the app at a closed port and back.
+    """
+    app.conf.broker_write_url = url
+    reset_broker_connections()
+
+
 def reset_broker_connections() -> None:
     """Drop pooled broker connections so the next publish uses the current broker_url.
 

@@ -15,6 +15,7 @@ from community.actions.engagement import follow_question, unfollow_question
 from community.actions.notifications import mark_read
 from community.models import Notification, OutboxItem
 from config.celery import app as celery_app
+from config.celery import publish_to
 
 pytestmark = pytest.mark.django_db
 
@@ -72,17 +73,12 @@ def test_a_broker_outage_keeps_the_answer_and_the_outbox_row(
 ):
     # Point the app at a closed port and publish for real (no eager shortcut).
     celery_app.conf.task_always_eager = False
-    old_url = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    from config.celery import reset_broker_connections
-
-    reset_broker_connections()
+    publish_to("redis://127.0.0.1:1/0")
     try:
         with django_capture_on_commit_callbacks(execute=True):
             answer = post_answer(question, author=other_member, body="Saved despite the broker.")
     finally:
-        celery_app.conf.broker_url = old_url
-        reset_broker_connections()
+        publish_to(None)
         celery_app.conf.task_always_eager = True
     assert answer.pk is not None
     item = OutboxItem.objects.get()
