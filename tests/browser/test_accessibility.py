@@ -1,0 +1,46 @@
+"""axe-core finds no serious or critical accessibility problems on the main pages."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from community.actions.answers import accept_answer
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _serious(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['html'][:120]})"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def test_main_pages_have_no_serious_accessibility_violations(
+    live_server, new_page, question, answer_factory, member, tmp_path
+):
+    accept_answer(answer_factory(question=question), by=member)
+    page = new_page()
+    problems = {}
+    pages = ["/", "/questions/", question.get_absolute_url(), "/tags/", f"/users/{member.username}/",
+             "/accounts/login/", "/accounts/signup/"]  # fmt: skip
+    for path in pages:
+        page.goto(f"{live_server.url}{path}")
+        problems[path] = _serious(page)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Login").fill(member.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{live_server.url}/")
+    for path in ["/questions/ask/", question.get_absolute_url(), "/notifications/", "/profile/edit/"]:
+        page.goto(f"{live_server.url}{path}")
+        problems[f"member {path}"] = _serious(page)
+    page.goto(f"{live_server.url}{question.get_absolute_url()}")
+    page.screenshot(path=str(tmp_path / "question.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(tmp_path / "question-mobile.png"), full_page=True)
+    assert {path: found for path, found in problems.items() if found} == {}
