@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | md5sum | cut -c1-12)
 SERVICE_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell CELERY_BROKER_URL=redis://127.0.0.1:6379/14
 FAST_MARKERS := not service and not browser and not slow
 
@@ -14,10 +14,10 @@ help:
 	@echo "make test  - set up, lint, type-check, and run every test tier"
 
 venv: $(STAMP)
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
 migrate: venv

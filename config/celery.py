@@ -18,7 +18,7 @@ def publish_to(url: str | None) -> None:
     write URL, which it consults first when publishing, is the one to change at run time.
     The service tier uses this to point the app at a closed port and back.
     """
-    app.conf.broker_write_url = url
+    app.conf.update(broker_write_url=url)
     reset_broker_connections()
 
 
