@@ -29,10 +29,12 @@ demo: migrate
 
 run: demo
 	@echo "Mail is written to var/mail/. Stop everything with Ctrl-C."
-	@trap 'kill $$worker $$beat 2>/dev/null; wait' INT TERM EXIT; \
+	@trap 'kill $$web $$worker $$beat 2>/dev/null; wait' INT TERM EXIT; \
 	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & worker=$$!; \
 	$(VENV)/bin/celery -A config beat --loglevel=INFO & beat=$$!; \
-	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile -
+	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 \
+	  --graceful-timeout 5 --access-logfile - & web=$$!; \
+	wait $$web
 
 lint: venv
 	$(VENV)/bin/ruff check .
