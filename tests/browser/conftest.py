@@ -28,17 +28,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+@pytest.fixture(autouse=True)
+def _chromium_present() -> None:
+    """Fail loudly on CI when chromium is missing; elsewhere skip and say why."""
     if os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI") == "true":
-        raise pytest.UsageError("BROWSER TIER CANNOT RUN ON CI: /usr/bin/chromium is missing (make chromium)")
-    skip = pytest.mark.skip(
-        reason="SKIPPED the browser tier: chromium is not installed (run `make chromium`)"
-    )
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(skip)
+        pytest.fail("BROWSER TIER CANNOT RUN ON CI: chromium is missing (make chromium)", pytrace=False)
+    pytest.skip("SKIPPED the browser tier: chromium is not installed (run `make chromium`)")
 
 
 @pytest.fixture(scope="session")

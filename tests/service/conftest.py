@@ -51,18 +51,15 @@ def _problem() -> str | None:
     return None
 
 
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    service_items = [item for item in items if item.get_closest_marker("service")]
-    if not service_items:
-        return
+@pytest.fixture(autouse=True)
+def _services_present() -> None:
+    """Fail loudly on CI when a service is missing; elsewhere skip and say why."""
     problem = _problem()
     if problem is None:
         return
     if os.environ.get("CI") == "true":
-        raise pytest.UsageError(f"SERVICE TIER CANNOT RUN ON CI: {problem}")
-    skip = pytest.mark.skip(reason=f"SKIPPED the service tier: {problem}")
-    for item in service_items:
-        item.add_marker(skip)
+        pytest.fail(f"SERVICE TIER CANNOT RUN ON CI: {problem}", pytrace=False)
+    pytest.skip(f"SKIPPED the service tier: {problem}")
 
 
 @pytest.fixture
