@@ -41,6 +41,13 @@ def _answer(request: HttpRequest, pk: int) -> Answer:
     )
 
 
+def _comment(request: HttpRequest, pk: int) -> Comment:
+    return get_object_or_404(
+        Comment.objects.visible_to(viewer(request)).select_related("question", "answer__question"),
+        pk=pk,
+    )
+
+
 def _post(request: HttpRequest, kind: str, pk: int) -> Question | Answer:
     return _question(request, pk) if kind == "question" else _answer(request, pk)
 
@@ -101,12 +108,8 @@ def comment_create_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
     post = _post(request, kind, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "community/comment_form.html",
-            {"form": form, "question": _thread(post), "post": post, "kind": kind},
-            status=400,
-        )
+        context = {"form": form, "question": _thread(post), "post": post, "kind": kind}
+        return invalid(request, "community/comment_form.html", context)
     comment = add_comment(post, author=viewer(request), body=form.cleaned_data["body"])
     return redirect(comment)
 
@@ -114,10 +117,7 @@ def comment_create_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
 @login_required
 @require_POST
 def comment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(
-        Comment.objects.visible_to(viewer(request)).select_related("question", "answer__question"),
-        pk=pk,
-    )
+    comment = _comment(request, pk)
     delete_comment(comment, by=viewer(request))
     messages.success(request, "The comment was deleted.")
     return redirect(comment.thread)
@@ -126,10 +126,7 @@ def comment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(
-        Comment.objects.visible_to(viewer(request)).select_related("question", "answer__question"),
-        pk=pk,
-    )
+    comment = _comment(request, pk)
     restore_comment(comment, by=viewer(request))
     return redirect(comment)
 

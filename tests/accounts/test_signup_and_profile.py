@@ -157,3 +157,11 @@ def test_times_show_in_the_members_time_zone(client, question, member):
     client.force_login(member)
     content = client.get(question.get_absolute_url()).content.decode()
     assert "+09:00" in content
+
+
+def test_a_member_adds_and_verifies_another_email_address(client, member):
+    client.force_login(member)
+    assert client.get("/accounts/email/").status_code == 200
+    response = client.post("/accounts/email/", {"action_add": "", "email": "new-address@example.com"})
+    assert response.status_code == 302
+    assert any("new-address@example.com" in m.to for m in mail.outbox)

@@ -126,3 +126,10 @@ def test_marking_read_clears_the_unread_count(
     assert response.status_code == 302 and response["Location"] == notification.url
     assert mark_read(member) == 0
     assert 'id="unread-count"' not in client.get("/notifications/").content.decode()
+
+
+def test_beat_reenqueues_the_outbox_from_the_schedule_in_code(settings):
+    jobs = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "community.requeue_pending_outbox" in jobs
+    assert "community.requeue_pending_outbox" in celery_app.tasks
+    assert "community.process_outbox_item" in celery_app.tasks

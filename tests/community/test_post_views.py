@@ -160,3 +160,11 @@ def test_follow_and_i_have_this_too_with_htmx(client, question, other_member):
 def test_get_on_a_post_only_endpoint_is_a_405(client, question, other_member):
     client.force_login(other_member)
     assert client.get(f"/questions/{question.pk}/vote/").status_code == 405
+
+
+def test_a_rejected_comment_keeps_its_text(client, question, other_member):
+    client.force_login(other_member)
+    text = "x" * 601
+    response = client.post(f"/questions/{question.pk}/comment/", {"body": text})
+    assert response.status_code == 400
+    assert text in response.content.decode()
