@@ -203,6 +203,38 @@ COMMUNITY_COMMENT_MIN_LENGTH = 2
 COMMUNITY_COMMENT_MAX_LENGTH = 600
 COMMUNITY_MAX_TAGS = 5
 COMMUNITY_TAG_MAX_LENGTH = 35
+# Reputation (issue 4): points per ledger reason, a daily cap on points from votes (UTC
+# day), rank thresholds and the reputation each privilege needs.
+COMMUNITY_REPUTATION_POINTS = {
+    "answer_upvoted": 10,
+    "question_upvoted": 5,
+    "answer_accepted": 15,
+    "accepted_an_answer": 2,
+    "downvote_received": -2,
+    "downvote_cast": -1,
+    "post_spam": -100,
+}
+COMMUNITY_REPUTATION_DAILY_VOTE_CAP = env.int("COMMUNITY_REPUTATION_DAILY_VOTE_CAP", default=200)
+COMMUNITY_RANKS = [(1, "New member"), (15, "Member"), (100, "Contributor"), (1000, "Advocate")]
+COMMUNITY_ADVOCATE_RANK_THRESHOLD = 1000
+COMMUNITY_PRIVILEGES = {
+    "vote_up": 15,
+    "comment_anywhere": 50,
+    "vote_down": 125,
+    "create_tags": 300,
+    "edit_others_posts": 1000,
+    "review_and_close": 1000,
+}
+COMMUNITY_PRIVILEGE_LABELS = {
+    "vote_up": "Vote up questions and answers",
+    "comment_anywhere": "Comment on any post",
+    "vote_down": "Vote down questions and answers",
+    "create_tags": "Create new tags",
+    "edit_others_posts": "Edit other members' posts",
+    "review_and_close": "Work the review queue; close and reopen questions",
+}
+# An advocate may accept an answer for an asker silent this many days on their question.
+COMMUNITY_ADVOCATE_ACCEPT_AFTER_DAYS = env.int("COMMUNITY_ADVOCATE_ACCEPT_AFTER_DAYS", default=7)
 # An outbox row still pending this long after it was written is enqueued again by beat.
 COMMUNITY_OUTBOX_RETRY_AFTER_SECONDS = env.int("COMMUNITY_OUTBOX_RETRY_AFTER_SECONDS", default=60)
 COMMUNITY_OUTBOX_MAX_ATTEMPTS = 20

@@ -1,0 +1,83 @@
+"""Reputation rules as plain functions over plain data (no database access).
+
+Points, the daily cap, ranks and privileges are settings; these functions apply them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+
+
+class Reason(models.TextChoices):
+    ANSWER_UPVOTED = "answer_upvoted", "Answer upvoted"
+    QUESTION_UPVOTED = "question_upvoted", "Question upvoted"
+    ANSWER_ACCEPTED = "answer_accepted", "Answer accepted"
+    ACCEPTED_AN_ANSWER = "accepted_an_answer", "Accepted an answer"
+    DOWNVOTE_RECEIVED = "downvote_received", "Downvote received"
+    DOWNVOTE_CAST = "downvote_cast", "Downvoted an answer"
+    POST_SPAM = "post_spam", "Post removed as spam"
+    REVERSAL = "reversal", "Reversed"
+    ADJUSTMENT = "adjustment", "Adjusted by staff"
+
+
+# Reasons whose points count against the daily cap (points earned from others' votes).
+CAPPED_REASONS = frozenset({Reason.ANSWER_UPVOTED, Reason.QUESTION_UPVOTED})
+
+
+def points_for(reason: str) -> int:
+    return int(settings.COMMUNITY_REPUTATION_POINTS[reason])
+
+
+def capped_points(points: int, *, earned_today: int, cap: int) -> int:
+    """What a vote may still award today, given what capped reasons already earned."""
+    if points <= 0:
+        return points
+    return max(0, min(points, cap - earned_today))
+
+
+def reputation_from_total(total: int) -> int:
+    """A member's reputation: 1 plus the sum of their ledger rows, never below 1."""
+    return max(1, 1 + total)
+
+
+@dataclass(frozen=True)
+class Rank:
+    name: str
+    threshold: int
+
+
+@dataclass(frozen=True)
+class Privilege:
+    key: str
+    label: str
+    threshold: int
+
+
+def ranks() -> list[Rank]:
+    return sorted(
+        (Rank(name, threshold) for threshold, name in settings.COMMUNITY_RANKS), key=lambda r: r.threshold
+    )
+
+
+def rank_for(reputation: int) -> Rank:
+    held = [rank for rank in ranks() if reputation >= rank.threshold]
+    return held[-1] if held else ranks()[0]
+
+
+def next_rank(reputation: int) -> Rank | None:
+    return next((rank for rank in ranks() if rank.threshold > reputation), None)
+
+
+def privileges() -> list[Privilege]:
+    labels = settings.COMMUNITY_PRIVILEGE_LABELS
+    return sorted(
+        (Privilege(key, labels.get(key, key), threshold) for key, threshold in settings.COMMUNITY_PRIVILEGES.items()),
+        key=lambda p: (p.threshold, p.key),
+    )
+
+
+def has_privilege(reputation: int, key: str) -> bool:
+    return reputation >= int(settings.COMMUNITY_PRIVILEGES[key])
