@@ -73,10 +73,11 @@ def next_rank(reputation: int) -> Rank | None:
 
 def privileges() -> list[Privilege]:
     labels = settings.COMMUNITY_PRIVILEGE_LABELS
-    return sorted(
-        (Privilege(key, labels.get(key, key), threshold) for key, threshold in settings.COMMUNITY_PRIVILEGES.items()),
-        key=lambda p: (p.threshold, p.key),
-    )
+    held = [
+        Privilege(key, labels.get(key, key), threshold)
+        for key, threshold in settings.COMMUNITY_PRIVILEGES.items()
+    ]
+    return sorted(held, key=lambda p: (p.threshold, p.key))
 
 
 def has_privilege(reputation: int, key: str) -> bool:
