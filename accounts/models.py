@@ -8,6 +8,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 
+from accounts.ranks import Rank, rank_for
+from accounts.roles import role_badges
+
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -26,6 +29,9 @@ class User(AbstractUser):
     company = models.CharField(max_length=80, blank=True)
     website = models.URLField(max_length=200, blank=True)
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    # Denormalized max(1, 1 + sum of the member's reputation ledger); written only by
+    # community.actions.reputation, and `manage.py recompute_reputation` verifies it.
+    reputation = models.IntegerField(default=1, db_index=True, editable=False)
 
     class Meta:
         ordering = ["username"]
@@ -37,5 +43,13 @@ class User(AbstractUser):
     def public_name(self) -> str:
         return self.display_name or self.username
 
+    @property
+    def rank(self) -> Rank:
+        return rank_for(self.reputation)
+
+    @property
+    def role_badges(self) -> list[str]:
+        return role_badges(self)
+
     def get_absolute_url(self) -> str:
-        return reverse("accounts:profile", kwargs={"username": self.username})
+        return reverse("community:profile", kwargs={"username": self.username})

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -25,7 +27,8 @@ def role_names(user: User | AnonymousUser) -> frozenset[str]:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_askwell_role_names", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        # .all() so that a prefetch of "groups" on listed authors is used, not re-queried.
+        cached = frozenset(group.name for group in user.groups.all())
         setattr(user, "_askwell_role_names", cached)  # noqa: B010 (a per-object cache)
     return cached
 
@@ -38,5 +41,21 @@ def is_support_staff(user: User | AnonymousUser) -> bool:
     return has_role(user, SUPPORT_STAFF)
 
 
-def is_advocate(user: User | AnonymousUser) -> bool:
+def is_appointed_advocate(user: User | AnonymousUser) -> bool:
     return has_role(user, ADVOCATE) or is_support_staff(user)
+
+
+def is_advocate(user: User | AnonymousUser) -> bool:
+    """Appointed to the Advocate group, or earned it: both grant the same rights."""
+    if not user.is_authenticated:
+        return False
+    earned = user.reputation >= settings.COMMUNITY_ADVOCATE_RANK_THRESHOLD  # type: ignore[union-attr]
+    return earned or is_appointed_advocate(user)
+
+
+def role_badges(user: User | AnonymousUser) -> list[str]:
+    """Appointed roles shown beside a member's name (Admin, Support staff, ...)."""
+    if not user.is_authenticated:
+        return []
+    badges = ["Admin"] if user.is_superuser else []
+    return badges + [role for role in (SUPPORT_STAFF, PRODUCT_MANAGER, ADVOCATE) if role in role_names(user)]

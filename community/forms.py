@@ -7,7 +7,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from taggit.models import Tag
 
+from community import permissions
 from community.models import Category
 from community.querysets import SORTS, STATUSES
 
@@ -98,10 +100,24 @@ class QuestionForm(forms.Form):
     )
     tags = TagsField(label="Tags")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         if not Category.objects.exists():
             self.fields["category"].required = False
+
+    def clean_tags(self) -> list[str]:
+        tags: list[str] = self.cleaned_data["tags"]
+        if self.user is None or not tags or permissions.can_create_tags(self.user):
+            return tags
+        existing = set(Tag.objects.filter(name__in=tags).values_list("name", flat=True))
+        new = [tag for tag in tags if tag not in existing]
+        if new:
+            raise forms.ValidationError(
+                "New tags need %(points)s reputation, so choose from the existing tags instead of: %(new)s.",
+                params={"points": settings.COMMUNITY_PRIVILEGES["create_tags"], "new": ", ".join(new)},
+            )
+        return tags
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"]

@@ -6,12 +6,16 @@ Each rule is a ``can_*`` boolean (for templates) paired with a ``check_*`` that 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, TypeAlias
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import is_advocate, is_support_staff
+from accounts.roles import is_advocate, is_appointed_advocate, is_support_staff
+from community.reputation import has_privilege
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -32,9 +36,20 @@ def can_see_deleted(user: Viewer) -> bool:
     return is_support_staff(user)
 
 
+def holds(user: Viewer, privilege: str) -> bool:
+    """A privilege earned with reputation; appointed advocates and staff hold them all."""
+    if not user.is_authenticated:
+        return False
+    return is_appointed_advocate(user) or has_privilege(user.reputation, privilege)  # type: ignore[union-attr]
+
+
 def can_moderate(user: Viewer) -> bool:
-    """Edit others' posts and restore deleted ones: advocates and staff."""
-    return is_advocate(user)
+    """Edit others' posts: the privilege, or an Advocate (earned or appointed)."""
+    return holds(user, "edit_others_posts") or is_advocate(user)
+
+
+def can_create_tags(user: Viewer) -> bool:
+    return holds(user, "create_tags")
 
 
 def _is_author(user: Viewer, post: Post) -> bool:
@@ -49,14 +64,36 @@ def check_can_write(user: Viewer) -> None:
     _require(can_write(user), _("Log in to take part."))
 
 
-def can_vote(user: Viewer, post: Question | Answer) -> bool:
-    return can_write(user) and not post.is_deleted and not _is_author(user, post)
+VOTE_PRIVILEGES = {1: "vote_up", -1: "vote_down"}
 
 
-def check_can_vote(user: Viewer, post: Question | Answer) -> None:
+def can_vote(user: Viewer, post: Question | Answer, value: int = 1) -> bool:
+    return (
+        can_write(user)
+        and not post.is_deleted
+        and not _is_author(user, post)
+        and holds(user, VOTE_PRIVILEGES[value])
+    )
+
+
+def can_vote_down(user: Viewer, post: Question | Answer) -> bool:
+    return can_vote(user, post, -1)
+
+
+def check_can_vote(user: Viewer, post: Question | Answer, value: int = 1) -> None:
     check_can_write(user)
     _require(not _is_author(user, post), _("You cannot vote on your own post."))
     _require(not post.is_deleted, _("This post has been deleted."))
+    privilege = VOTE_PRIVILEGES[value]
+    _require(
+        holds(user, privilege),
+        _("Voting %(direction)s needs %(points)s reputation; you have %(have)s.")
+        % {
+            "direction": "up" if value > 0 else "down",
+            "points": settings.COMMUNITY_PRIVILEGES[privilege],
+            "have": user.reputation,  # type: ignore[union-attr]
+        },
+    )
 
 
 def can_edit(user: Viewer, post: Question | Answer) -> bool:
@@ -87,13 +124,24 @@ def check_can_restore(user: Viewer, post: Post) -> None:
     _require(can_restore(user, post), _("Only staff can restore deleted posts."))
 
 
+def asker_is_silent(question: Question) -> bool:
+    """The asker has not been active on their question for the configured number of days."""
+    quiet_since = timezone.now() - timedelta(days=settings.COMMUNITY_ADVOCATE_ACCEPT_AFTER_DAYS)
+    return (question.asker_active_at or question.created_at) <= quiet_since
+
+
+def _may_accept_on(user: Viewer, answer: Answer) -> bool:
+    question = answer.question
+    if _is_author(user, question) or is_support_staff(user):
+        return True
+    # Advocates accept for askers who went silent, so solved threads get marked solved.
+    return is_advocate(user) and not _is_author(user, answer) and asker_is_silent(question)
+
+
 def can_accept(user: Viewer, answer: Answer) -> bool:
     question = answer.question
     return (
-        can_write(user)
-        and not answer.is_deleted
-        and not question.is_deleted
-        and (_is_author(user, question) or is_support_staff(user))
+        can_write(user) and not answer.is_deleted and not question.is_deleted and _may_accept_on(user, answer)
     )
 
 
@@ -101,8 +149,12 @@ def check_can_accept(user: Viewer, answer: Answer) -> None:
     check_can_write(user)
     _require(not answer.is_deleted and not answer.question.is_deleted, _("This post has been deleted."))
     _require(
-        _is_author(user, answer.question) or is_support_staff(user),
-        _("Only the person who asked, or support staff, can accept an answer."),
+        _may_accept_on(user, answer),
+        _(
+            "Only the person who asked, or support staff, can accept an answer "
+            "(advocates can once the asker has been silent for %(days)s days)."
+        )
+        % {"days": settings.COMMUNITY_ADVOCATE_ACCEPT_AFTER_DAYS},
     )
 
 
@@ -115,13 +167,24 @@ def check_can_answer(user: Viewer, question: Question) -> None:
     _require(not question.is_deleted, _("This question has been deleted."))
 
 
+def _comments_freely_on(user: Viewer, post: Question | Answer) -> bool:
+    """Everyone may comment on their own posts and on answers to their own questions."""
+    question = getattr(post, "question", post)
+    return _is_author(user, post) or _is_author(user, question) or holds(user, "comment_anywhere")
+
+
 def can_comment(user: Viewer, post: Question | Answer) -> bool:
-    return can_write(user) and not post.is_deleted
+    return can_write(user) and not post.is_deleted and _comments_freely_on(user, post)
 
 
 def check_can_comment(user: Viewer, post: Question | Answer) -> None:
     check_can_write(user)
     _require(not post.is_deleted, _("This post has been deleted."))
+    _require(
+        _comments_freely_on(user, post),
+        _("Commenting on others' posts needs %(points)s reputation; you can always answer.")
+        % {"points": settings.COMMUNITY_PRIVILEGES["comment_anywhere"]},
+    )
 
 
 def can_me_too(user: Viewer, question: Question) -> bool:

@@ -32,7 +32,7 @@ class _PostQuerySet(models.QuerySet):
 
 class QuestionQuerySet(_PostQuerySet):
     def for_listing(self) -> Self:
-        return self.select_related("author", "category").prefetch_related("tags")
+        return self.select_related("author", "category").prefetch_related("tags", "author__groups")
 
     def with_status(self, status: str) -> Self:
         if status == "open":
@@ -87,11 +87,18 @@ def question_page(question: Question, viewer: Viewer) -> QuestionPage:
     """
     from community.models import Comment, Follow, MeToo, Vote
 
-    comments = Comment.objects.visible_to(viewer).select_related("author").order_by("created_at")
+    comments = (
+        Comment.objects.visible_to(viewer)
+        .select_related("author")
+        .prefetch_related("author__groups")
+        .order_by("created_at")
+    )
     answers: list[Answer] = list(
         question.answers.visible_to(viewer)
         .select_related("author")
-        .prefetch_related(Prefetch("comments", queryset=comments, to_attr="visible_comments"))
+        .prefetch_related(
+            "author__groups", Prefetch("comments", queryset=comments, to_attr="visible_comments")
+        )
         .order_by("-score", "created_at")
     )
     answers.sort(key=lambda answer: answer.pk != question.accepted_answer_id)

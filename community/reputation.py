@@ -44,31 +44,10 @@ def reputation_from_total(total: int) -> int:
 
 
 @dataclass(frozen=True)
-class Rank:
-    name: str
-    threshold: int
-
-
-@dataclass(frozen=True)
 class Privilege:
     key: str
     label: str
     threshold: int
-
-
-def ranks() -> list[Rank]:
-    return sorted(
-        (Rank(name, threshold) for threshold, name in settings.COMMUNITY_RANKS), key=lambda r: r.threshold
-    )
-
-
-def rank_for(reputation: int) -> Rank:
-    held = [rank for rank in ranks() if reputation >= rank.threshold]
-    return held[-1] if held else ranks()[0]
-
-
-def next_rank(reputation: int) -> Rank | None:
-    return next((rank for rank in ranks() if rank.threshold > reputation), None)
 
 
 def privileges() -> list[Privilege]:

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from community.views import notifications, posts, questions
+from community.views import notifications, posts, profiles, questions, reputation
 
 
 class PostKindConverter:
@@ -44,6 +44,9 @@ urlpatterns = [
     path("tags/", questions.tag_list_view, name="tag_list"),
     path("tags/autocomplete/", questions.tag_autocomplete_view, name="tag_autocomplete"),
     path("tags/<str:tag>/", questions.question_list_view, name="tag_detail"),
+    path("users/<str:username>/", profiles.profile_view, name="profile"),
+    path("profile/edit/", profiles.profile_edit_view, name="profile_edit"),
+    path("privileges/", reputation.privileges_view, name="privileges"),
     path("notifications/", notifications.notification_list_view, name="notifications"),
     path(
         "notifications/read-all/",

@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from taggit.models import Tag
 
 from accounts.models import User
 from accounts.roles import ADVOCATE, PRODUCT_MANAGER, SUPPORT_STAFF
 from community.actions.answers import post_answer
 from community.actions.comments import add_comment
 from community.actions.questions import ask_question
+from community.actions.reputation import adjust_reputation
 from community.models import Answer, Category, Question
 from config.celery import app as celery_app
 
@@ -37,7 +39,9 @@ def _fast_settings(settings: Any, tmp_path: Any) -> Any:
 
 @pytest.fixture
 def user_factory(db: Any) -> Callable[..., User]:
-    def make(*, username: str | None = None, roles: tuple[str, ...] = (), **fields: Any) -> User:
+    def make(
+        *, username: str | None = None, roles: tuple[str, ...] = (), reputation: int = 1, **fields: Any
+    ) -> User:
         n = next(_counter)
         username = username or f"member{n}"
         user = User.objects.create_user(
@@ -54,18 +58,31 @@ def user_factory(db: Any) -> Callable[..., User]:
         if SUPPORT_STAFF in roles:
             User.objects.filter(pk=user.pk).update(is_staff=True)
             user.is_staff = True
+        if reputation > 1:
+            adjust_reputation(user, points=reputation - 1, source_key=f"test-start:{user.pk}")
+            user.refresh_from_db(fields=["reputation"])
         return user
 
     return make
 
 
+# Established members: enough reputation to vote both ways, comment and create tags,
+# not enough to edit others' posts (the privilege thresholds are the default settings).
+ESTABLISHED = 500
+
+
 @pytest.fixture
 def member(user_factory: Callable[..., User]) -> User:
-    return user_factory()
+    return user_factory(reputation=ESTABLISHED)
 
 
 @pytest.fixture
 def other_member(user_factory: Callable[..., User]) -> User:
+    return user_factory(reputation=ESTABLISHED)
+
+
+@pytest.fixture
+def newcomer(user_factory: Callable[..., User]) -> User:
     return user_factory()
 
 
@@ -93,12 +110,15 @@ def category(db: Any) -> Category:
 def question_factory(user_factory: Callable[..., User], category: Category) -> Callable[..., Question]:
     def make(*, author: User | None = None, **fields: Any) -> Question:
         n = next(_counter)
+        tags = fields.pop("tags", ["billing", "export"])
+        for name in tags:  # the site's existing tags; creating new ones is a privilege
+            Tag.objects.get_or_create(name=name, defaults={"slug": name})
         return ask_question(
             author=author or user_factory(),
             title=fields.pop("title", f"How do I export invoice number {n} as PDF?"),
             body=fields.pop("body", f"I tried the export button on invoice {n} but nothing happens."),
             category=fields.pop("category", category),
-            tags=fields.pop("tags", ["billing", "export"]),
+            tags=tags,
         )
 
     return make
@@ -125,7 +145,7 @@ def comment_factory(user_factory: Callable[..., User]) -> Callable[..., Any]:
     def make(
         post: Question | Answer, *, author: User | None = None, body: str = "Thanks, that helped!"
     ) -> Any:
-        return add_comment(post, author=author or user_factory(), body=body)
+        return add_comment(post, author=author or user_factory(reputation=50), body=body)
 
     return make
 

@@ -10,9 +10,12 @@ from accounts.models import User
 from community import permissions
 from community.actions import outbox
 from community.actions.engagement import follow_question
+from community.actions.reputation import award, reverse_post, reverse_source
 from community.actions.revisions import record_revision
+from community.actions.votes import reaward_votes
 from community.markdown import render_markdown
-from community.models import Answer, Question
+from community.models import Acceptance, Answer, Question
+from community.reputation import Reason
 
 
 @transaction.atomic
@@ -47,14 +50,19 @@ def edit_answer(answer: Answer, *, by: User, body: str, summary: str = "") -> An
 
 @transaction.atomic
 def delete_answer(answer: Answer, *, by: User) -> None:
-    """Soft-delete; an accepted answer loses the mark, and the question's count drops."""
+    """Soft-delete; an accepted answer loses the mark, the question's count drops, and the
+    reputation the answer earned or cost is reversed."""
     permissions.check_can_delete(by, answer)
     hidden = Answer.objects.filter(pk=answer.pk, is_deleted=False).update(
         is_deleted=True, deleted_at=timezone.now(), deleted_by=by
     )
     if hidden:
         Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") - 1)
+        live = Acceptance.objects.filter(answer=answer, revoked_at__isnull=True).first()
+        if live is not None:
+            _revoke(live)
         Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(accepted_answer=None)
+        reverse_post(answer)
     answer.refresh_from_db()
 
 
@@ -66,24 +74,44 @@ def restore_answer(answer: Answer, *, by: User) -> None:
     )
     if shown:
         Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") + 1)
+        reaward_votes(answer)
     answer.refresh_from_db()
 
 
 @transaction.atomic
 def accept_answer(answer: Answer, *, by: User) -> Question:
-    """Mark the answer accepted (moving the mark from any other); queue the author's notice."""
+    """Mark the answer accepted, moving the mark from any other. Awards the answer's
+    author and the asker who accepted (never for one's own answer); queues the notice."""
     permissions.check_can_accept(by, answer)
+    # Lock the question so that two acceptances of one question happen one after the other.
+    question = Question.objects.select_for_update().get(pk=answer.question_id)
+    live = Acceptance.objects.filter(question=question, revoked_at__isnull=True).first()
+    if live is not None and live.answer_id == answer.pk:
+        return question
+    if live is not None:
+        _revoke(live)
     now = timezone.now()
-    moved = (
-        Question.objects.filter(pk=answer.question_id)
-        .exclude(accepted_answer=answer)
-        .update(accepted_answer=answer, last_activity_at=now)
-    )
-    if moved:
-        outbox.record(
-            "notify.answer_accepted",
-            {"answer_id": answer.pk, "by_id": by.pk, "acceptance": now.isoformat()},
+    activity = {"accepted_answer": answer, "last_activity_at": now}
+    if by.pk == question.author_id:
+        activity["asker_active_at"] = now
+    Question.objects.filter(pk=question.pk).update(**activity)
+    acceptance = Acceptance.objects.create(question=question, answer=answer, accepted_by=by, created_at=now)
+    source = f"acceptance:{acceptance.pk}"
+    if answer.author_id != by.pk:
+        award(
+            answer.author_id,
+            reason=Reason.ANSWER_ACCEPTED,
+            source_key=source,
+            question=question,
+            answer=answer,
         )
+        if by.pk == question.author_id:
+            award(
+                by.pk, reason=Reason.ACCEPTED_AN_ANSWER, source_key=source, question=question, answer=answer
+            )
+    outbox.record(
+        "notify.answer_accepted", {"answer_id": answer.pk, "by_id": by.pk, "acceptance": acceptance.pk}
+    )
     answer.question.refresh_from_db()
     return answer.question
 
@@ -91,6 +119,15 @@ def accept_answer(answer: Answer, *, by: User) -> Question:
 @transaction.atomic
 def unaccept_answer(answer: Answer, *, by: User) -> Question:
     permissions.check_can_accept(by, answer)
+    live = Acceptance.objects.filter(answer=answer, revoked_at__isnull=True).first()
+    if live is not None:
+        _revoke(live)
     Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(accepted_answer=None)
     answer.question.refresh_from_db()
     return answer.question
+
+
+def _revoke(acceptance: Acceptance) -> None:
+    """End an acceptance and cancel exactly the reputation it awarded."""
+    Acceptance.objects.filter(pk=acceptance.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    reverse_source(f"acceptance:{acceptance.pk}")

@@ -21,8 +21,11 @@ def add_comment(post: Question | Answer, *, author: User, body: str) -> Comment:
     comment = Comment.objects.create(
         **target, author=author, body=body, body_html=render_markdown(body), created_at=now
     )
-    question_id = post.pk if isinstance(post, Question) else post.question_id
-    Question.objects.filter(pk=question_id).update(last_activity_at=now)
+    question = post if isinstance(post, Question) else post.question
+    activity: dict[str, object] = {"last_activity_at": now}
+    if author.pk == question.author_id:
+        activity["asker_active_at"] = now
+    Question.objects.filter(pk=question.pk).update(**activity)
     outbox.record("notify.comment_posted", {"comment_id": comment.pk})
     return comment
 

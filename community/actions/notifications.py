@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -139,6 +140,22 @@ def notify_answer_accepted(payload: dict[str, Any]) -> None:
         text=f"Your answer to “{answer.question.title}” was accepted",
         url=answer.get_absolute_url(),
         dedupe_key=f"answer_accepted:{answer.pk}:{payload.get('acceptance', '')}",
+    )
+
+
+@outbox.handler("notify.rank_reached")
+def notify_rank_reached(payload: dict[str, Any]) -> None:
+    member = User.objects.filter(pk=payload["user_id"], is_active=True).first()
+    if member is None:
+        return
+    notify(
+        [member],
+        event=NotificationEvent.RANK_REACHED,
+        actor=None,
+        target=member,
+        text=f"You reached the rank {payload['rank']} — see what it unlocks",
+        url=reverse("community:privileges"),
+        dedupe_key=f"rank_reached:{payload['rank']}",
     )
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from taggit.models import Tag
 
 from accounts.models import User
 from community import permissions
 from community.actions.engagement import follow_question
+from community.actions.reputation import reverse_post
 from community.actions.revisions import record_revision
+from community.actions.votes import reaward_votes
 from community.markdown import render_markdown
 from community.models import Category, Question
 
@@ -28,7 +33,9 @@ def ask_question(
         category=category,
         created_at=now,
         last_activity_at=now,
+        asker_active_at=now,
     )
+    check_new_tags_allowed(author, tags)
     question.tags.set(tags)
     record_revision(question, author=author, at=now)
     follow_question(question, user=author)
@@ -63,6 +70,9 @@ def edit_question(
     question.category = category
     question.edited_at = now
     question.last_activity_at = now
+    if by.pk == question.author_id:
+        question.asker_active_at = now
+    check_new_tags_allowed(by, tags)
     question.save()
     question.tags.set(tags)
     record_revision(question, author=by, at=now, summary=summary)
@@ -71,14 +81,36 @@ def edit_question(
 
 @transaction.atomic
 def delete_question(question: Question, *, by: User) -> None:
-    """Soft-delete: the row stays, hidden from all but staff, and can be restored."""
+    """Soft-delete: the row stays, hidden from all but staff, and can be restored; the
+    reputation its votes moved is reversed (and awarded again on restore)."""
     permissions.check_can_delete(by, question)
-    Question.objects.filter(pk=question.pk).update(is_deleted=True, deleted_at=timezone.now(), deleted_by=by)
+    hidden = Question.objects.filter(pk=question.pk, is_deleted=False).update(
+        is_deleted=True, deleted_at=timezone.now(), deleted_by=by
+    )
+    if hidden:
+        reverse_post(question)
     question.refresh_from_db()
 
 
 @transaction.atomic
 def restore_question(question: Question, *, by: User) -> None:
     permissions.check_can_restore(by, question)
-    Question.objects.filter(pk=question.pk).update(is_deleted=False, deleted_at=None, deleted_by=None)
+    shown = Question.objects.filter(pk=question.pk, is_deleted=True).update(
+        is_deleted=False, deleted_at=None, deleted_by=None
+    )
     question.refresh_from_db()
+    if shown:
+        reaward_votes(question)
+
+
+def check_new_tags_allowed(user: User, tags: list[str]) -> None:
+    """Creating a tag that does not exist yet is a privilege (existing tags are free)."""
+    if not tags or permissions.can_create_tags(user):
+        return
+    existing = set(Tag.objects.filter(name__in=tags).values_list("name", flat=True))
+    new = [tag for tag in tags if tag not in existing]
+    if new:
+        raise PermissionDenied(
+            f"Creating new tags ({', '.join(new)}) needs {settings.COMMUNITY_PRIVILEGES['create_tags']} "
+            "reputation; please choose existing tags."
+        )

@@ -1,4 +1,4 @@
-"""Voting on questions and answers."""
+"""Voting on questions and answers, and the reputation each vote moves."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from community import permissions
+from community.actions.reputation import award, lock_members, reverse_source
 from community.models import Answer, Question, Vote
+from community.reputation import Reason
 
 
 def _post_filter(post: Question | Answer) -> dict[str, Question | Answer]:
@@ -18,34 +20,60 @@ def _post_filter(post: Question | Answer) -> dict[str, Question | Answer]:
 @transaction.atomic
 def cast_vote(post: Question | Answer, *, by: User, value: int) -> int:
     """Vote up (+1) or down (−1). Casting the same vote again withdraws it; the other
-    direction replaces it (a new vote row, so each cast is its own event).
+    direction replaces it (a new vote row, so each cast is its own ledger event).
 
-    Returns the member's vote after the change (+1, −1 or 0) and updates ``post.score``.
+    Awards or reverses the reputation the vote carries. Returns the member's vote after
+    the change (+1, −1 or 0) and updates ``post.score``.
     """
     if value not in (Vote.UP, Vote.DOWN):
         raise ValueError("A vote is +1 or -1")
-    permissions.check_can_vote(by, post)
-    model = type(post)
     target = _post_filter(post)
     previous = Vote.objects.filter(user=by, **target).first()
+    withdrawing = previous is not None and previous.value == value
+    if not withdrawing:
+        permissions.check_can_vote(by, post, value)
+    lock_members([by.pk, post.author_id])
     delta = 0
-    result = value
-    if previous is not None:
+    result = 0 if withdrawing else value
+    if previous is not None and Vote.objects.filter(pk=previous.pk).delete()[0]:
         # Conditional delete: of two racing withdrawals only one changes the score.
-        if Vote.objects.filter(pk=previous.pk).delete()[0]:
-            delta -= previous.value
-        if previous.value == value:
-            result = 0
+        delta -= previous.value
+        reverse_source(f"vote:{previous.pk}")
     if result:
         try:
             with transaction.atomic():
-                Vote.objects.create(user=by, value=value, created_at=timezone.now(), **target)
+                vote = Vote.objects.create(user=by, value=value, created_at=timezone.now(), **target)
         except IntegrityError:
             # A concurrent request from the same member voted first; theirs stands.
             result = Vote.objects.filter(user=by, **target).values_list("value", flat=True).first() or 0
         else:
             delta += value
+            award_for_vote(vote, post)
     if delta:
-        model.objects.filter(pk=post.pk).update(score=F("score") + delta)
+        type(post).objects.filter(pk=post.pk).update(score=F("score") + delta)
     post.refresh_from_db(fields=["score"])
     return result
+
+
+def award_for_vote(vote: Vote, post: Question | Answer, *, generation: str = "") -> None:
+    """The ledger rows one vote makes. ``generation`` distinguishes a re-award after a
+    deleted post is restored from the original (each is its own source event)."""
+    source = f"vote:{vote.pk}{generation}"
+    question = post if isinstance(post, Question) else post.question
+    answer = post if isinstance(post, Answer) else None
+    if vote.value > 0:
+        reason = Reason.QUESTION_UPVOTED if answer is None else Reason.ANSWER_UPVOTED
+        award(post.author_id, reason=reason, source_key=source, question=question, answer=answer)
+        return
+    award(
+        post.author_id, reason=Reason.DOWNVOTE_RECEIVED, source_key=source, question=question, answer=answer
+    )
+    if answer is not None:
+        award(vote.user_id, reason=Reason.DOWNVOTE_CAST, source_key=source, question=question, answer=answer)
+
+
+def reaward_votes(post: Question | Answer) -> None:
+    """After a deleted post is restored, its standing votes count again."""
+    generation = f"@restored-{timezone.now().timestamp():.6f}"
+    for vote in Vote.objects.filter(**_post_filter(post)):
+        award_for_vote(vote, post, generation=generation)

@@ -5,10 +5,12 @@ from community.models.engagement import Follow, MeToo
 from community.models.notifications import Notification, NotificationEvent
 from community.models.outbox import OutboxItem
 from community.models.posts import Answer, Comment, Question, QuestionStatus
+from community.models.reputation import Acceptance, RankReached, ReputationEvent
 from community.models.revisions import Revision
 from community.models.votes import Vote
 
 __all__ = [
+    "Acceptance",
     "Answer",
     "Category",
     "Comment",
@@ -19,6 +21,8 @@ __all__ = [
     "OutboxItem",
     "Question",
     "QuestionStatus",
+    "RankReached",
+    "ReputationEvent",
     "Revision",
     "Vote",
 ]

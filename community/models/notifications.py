@@ -10,6 +10,7 @@ class NotificationEvent(models.TextChoices):
     ANSWER_POSTED = "answer_posted", "New answer"
     COMMENT_POSTED = "comment_posted", "New comment"
     ANSWER_ACCEPTED = "answer_accepted", "Answer accepted"
+    RANK_REACHED = "rank_reached", "New rank"
 
 
 class Notification(models.Model):

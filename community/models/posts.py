@@ -36,6 +36,9 @@ class Question(SoftDeletable, MarkdownBody):
     created_at = models.DateTimeField(db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(db_index=True)
+    # When the asker last did anything on the thread (asked, edited, commented, accepted);
+    # advocates may accept for an asker silent long enough.
+    asker_active_at = models.DateTimeField(null=True, blank=True)
     # Counters are denormalized and maintained with F() by the actions;
     # ``manage.py recount_community`` recomputes them from the rows.
     score = models.IntegerField(default=0, db_index=True)

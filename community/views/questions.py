@@ -146,8 +146,10 @@ def ask_view(request: HttpRequest) -> HttpResponse:
     user = viewer(request)
     permissions.check_can_write(user)
     if request.method != "POST":
-        return render(request, "community/ask.html", {"form": QuestionForm(), "tag_choices": _tag_choices()})
-    form = QuestionForm(request.POST)
+        return render(
+            request, "community/ask.html", {"form": QuestionForm(user=user), "tag_choices": _tag_choices()}
+        )
+    form = QuestionForm(request.POST, user=user)
     if not form.is_valid():
         return invalid(request, "community/ask.html", {"form": form, "tag_choices": _tag_choices()})
     question = ask_question(author=user, **form.cleaned_data)  # type: ignore[arg-type]
@@ -171,7 +173,7 @@ def question_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "community/question_edit.html", {**context, "form": QuestionEditForm(initial=initial)}
         )
-    form = QuestionEditForm(request.POST)
+    form = QuestionEditForm(request.POST, user=user)
     if not form.is_valid():
         return invalid(request, "community/question_edit.html", {**context, "form": form})
     edit_question(question, by=user, **form.cleaned_data)  # type: ignore[arg-type]
@@ -203,7 +205,9 @@ def question_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def question_revisions_view(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.visible_to(viewer(request)), pk=pk)
-    revisions = list(Revision.objects.filter(question=question).select_related("author"))
+    revisions = list(
+        Revision.objects.filter(question=question).select_related("author").prefetch_related("author__groups")
+    )
     return render(
         request,
         "community/revisions.html",
@@ -219,7 +223,9 @@ def answer_revisions_view(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(question__in=Question.objects.visible_to(user)),
         pk=pk,
     )
-    revisions = list(Revision.objects.filter(answer=answer).select_related("author"))
+    revisions = list(
+        Revision.objects.filter(answer=answer).select_related("author").prefetch_related("author__groups")
+    )
     return render(
         request,
         "community/revisions.html",

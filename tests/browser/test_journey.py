@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from taggit.models import Tag
 
 from community.models import Question
 from tests.conftest import PASSWORD
@@ -23,7 +24,9 @@ def _log_in(page, base: str, login: str, password: str) -> None:
 
 def test_sign_up_ask_answer_vote_accept(live_server, new_page, dialogs, user_factory, category):
     base = live_server.url
-    helper = user_factory(username="helper")
+    helper = user_factory(username="helper", reputation=200)  # enough to vote up
+    for name in ("invoices", "pdf"):  # existing tags: a newcomer may use, not create, tags
+        Tag.objects.create(name=name, slug=name)
 
     # A new customer signs up and confirms their email address.
     asker = new_page()
@@ -64,11 +67,10 @@ def test_sign_up_ask_answer_vote_accept(live_server, new_page, dialogs, user_fac
     answerer.locator(f"#question-{question.pk} .vote .score", has_text="1").wait_for()
     assert answerer.url.endswith(re.search(r"#answer-\d+", answerer.url).group(0))  # no reload happened
 
-    # The asker sees the answer, votes it up and accepts it without a page load.
+    # The asker (new, so not yet allowed to vote) accepts the answer without a page load.
     asker.reload()
     answer_block = asker.locator("article.answer").first
-    answer_block.get_by_role("button", name="Vote up").click()
-    answer_block.locator(".vote .score", has_text="1").wait_for()
+    assert answer_block.get_by_role("button", name="Vote up").is_disabled()
     asker.get_by_role("button", name="Accept this answer").click()
     asker.locator(".accepted-mark").wait_for()
     assert asker.locator("#question-status").inner_text() == "Solved"
@@ -77,6 +79,11 @@ def test_sign_up_ask_answer_vote_accept(live_server, new_page, dialogs, user_fac
     ).count() else None
     question.refresh_from_db()
     assert question.is_solved and question.score == 1
+    helper.refresh_from_db()
+    assert helper.reputation == 200 + 15  # accepted answer
+    asker.reload()
+    assert "Member" not in asker.locator(".site-header").inner_text()
+    assert asker.locator(".site-header .rank").inner_text() == str(1 + 5 + 2)  # upvoted question, accepted
     assert dialogs == []
 
     # The list shows it solved too.

@@ -18,19 +18,22 @@ django.setup()
 from accounts.models import User  # noqa: E402
 from community.actions.answers import post_answer  # noqa: E402
 from community.actions.questions import ask_question  # noqa: E402
+from community.actions.reputation import adjust_reputation  # noqa: E402
 from community.actions.votes import cast_vote  # noqa: E402
 from community.models import Question  # noqa: E402
 
 
 def main(worker: int, iterations: int) -> None:
     me = User.objects.create_user(username=f"writer{worker}", password=None)
+    adjust_reputation(me, points=200, source_key=f"writer:{worker}")
+    me.refresh_from_db()
     for n in range(iterations):
         question = ask_question(
             author=me,
             title=f"Writer {worker} question {n}",
             body="Concurrent body text.",
             category=None,
-            tags=["load"],
+            tags=[],
         )
         post_answer(question, author=me, body="An answer written concurrently.")
         other = Question.objects.exclude(author=me).order_by("?").first()

@@ -31,9 +31,9 @@ def test_an_answer_notifies_followers_once_and_emails_them(
     assert recipients == {member.username, follower.username}
     assert sorted(m.to[0] for m in mail.outbox) == sorted([member.email, follower.email])
     assert "answered" in mail.outbox[0].subject
-    assert OutboxItem.objects.get().processed_at is not None
+    assert OutboxItem.objects.get(topic="notify.answer_posted").processed_at is not None
     # Running the same outbox row again neither duplicates notifications nor resends mail.
-    item = OutboxItem.objects.get()
+    item = OutboxItem.objects.get(topic="notify.answer_posted")
     OutboxItem.objects.filter(pk=item.pk).update(processed_at=None)
     outbox.process(item.pk)
     assert Notification.objects.count() == 2
@@ -52,7 +52,7 @@ def test_a_comment_on_an_answer_notifies_the_answer_author(
     question, answer_factory, user_factory, django_capture_on_commit_callbacks
 ):
     answer = answer_factory(question=question)
-    commenter = user_factory()
+    commenter = user_factory(reputation=50)
     with django_capture_on_commit_callbacks(execute=True):
         add_comment(answer, author=commenter, body="Does this work on mobile too?")
     assert Notification.objects.filter(recipient=answer.author, event="comment_posted").exists()
@@ -81,15 +81,15 @@ def test_a_broker_outage_keeps_the_answer_and_the_outbox_row(
         publish_to(None)
         celery_app.conf.task_always_eager = True
     assert answer.pk is not None
-    item = OutboxItem.objects.get()
+    item = OutboxItem.objects.get(topic="notify.answer_posted")
     assert item.processed_at is None
     assert not Notification.objects.exists()
     # Beat's job later hands the row over again (here eagerly) and the notice goes out.
     settings.COMMUNITY_OUTBOX_RETRY_AFTER_SECONDS = 0
-    assert outbox.requeue_pending(now=timezone.now() + timedelta(seconds=1)) == 1
+    assert outbox.requeue_pending(now=timezone.now() + timedelta(seconds=1)) >= 1
     item.refresh_from_db()
     assert item.processed_at is not None
-    assert Notification.objects.filter(recipient=question.author).count() == 1
+    assert Notification.objects.filter(recipient=question.author, event="answer_posted").count() == 1
 
 
 def test_a_failing_handler_is_recorded_and_retried_later(monkeypatch, question):

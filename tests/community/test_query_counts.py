@@ -25,16 +25,16 @@ def _thread_with_answers(question, n: int, user_factory, answer_factory, viewer)
             question=question, author=user_factory(), body=f"Answer number {i} with details."
         )
         cast_vote(answer, by=viewer, value=1 if i % 2 else -1)
-        cast_vote(answer, by=user_factory(), value=1)
-        add_comment(answer, author=user_factory(), body=f"Comment {i}")
-    add_comment(question, author=user_factory(), body="A comment on the question")
+        cast_vote(answer, by=user_factory(reputation=200), value=1)
+        add_comment(answer, author=user_factory(reputation=50), body=f"Comment {i}")
+    add_comment(question, author=user_factory(reputation=50), body="A comment on the question")
 
 
 @pytest.mark.parametrize("n", [1, 30])
 def test_the_question_page_query_count_does_not_grow_with_answers(
     client, question_factory, user_factory, answer_factory, n
 ):
-    viewer = user_factory()
+    viewer = user_factory(reputation=200)
     question = question_factory()
     cast_vote(question, by=viewer, value=1)
     _thread_with_answers(question, n, user_factory, answer_factory, viewer)
@@ -45,7 +45,7 @@ def test_the_question_page_query_count_does_not_grow_with_answers(
 
 
 def test_one_and_thirty_answers_cost_the_same_queries(client, question_factory, user_factory, answer_factory):
-    viewer = user_factory()
+    viewer = user_factory(reputation=200)
     small, large = question_factory(), question_factory()
     _thread_with_answers(small, 1, user_factory, answer_factory, viewer)
     _thread_with_answers(large, 30, user_factory, answer_factory, viewer)
@@ -55,7 +55,7 @@ def test_one_and_thirty_answers_cost_the_same_queries(client, question_factory, 
 
 def test_the_question_list_query_count_does_not_grow(client, question_factory, user_factory, settings):
     settings.COMMUNITY_QUESTIONS_PER_PAGE = 50
-    viewer = user_factory()
+    viewer = user_factory(reputation=200)
     client.force_login(viewer)
     question_factory()
     one = _count(client, "/questions/")
@@ -90,6 +90,8 @@ def test_the_notifications_page_query_count_does_not_grow(
     assert _count(client, "/notifications/") == one
 
 
-# Session, user, user's groups (permission layer), question, tags, question comments,
-# answers, answer comments, viewer's votes, follow, "I have this too", unread count.
-QUESTION_PAGE_QUERIES = 12
+# Session, user, user's groups (permission layer), question, tags, the question author's
+# groups, question comments and their authors' groups, answers and their authors' groups,
+# answer comments and their authors' groups, viewer's votes, follow, "I have this too",
+# unread count.
+QUESTION_PAGE_QUERIES = 16

@@ -109,7 +109,7 @@ def test_the_accepted_answer_is_pinned_first(client, question, answer_factory, m
 
     popular = answer_factory(question=question, body="The popular answer with votes.")
     for _ in range(3):
-        cast_vote(popular, by=user_factory(), value=1)
+        cast_vote(popular, by=user_factory(reputation=20), value=1)
     accepted = answer_factory(question=question, body="The answer that actually worked.")
     accept_answer(accepted, by=member)
     content = client.get(question.get_absolute_url()).content.decode()
@@ -156,7 +156,7 @@ def test_the_list_sorts_by_votes(client, question_factory, user_factory):
         question_factory(title="low scored question here"),
         question_factory(title="high scored question here"),
     )
-    cast_vote(high, by=user_factory(), value=1)
+    cast_vote(high, by=user_factory(reputation=20), value=1)
     content = client.get("/questions/?sort=votes").content.decode()
     assert content.index(high.title) < content.index(low.title)
 

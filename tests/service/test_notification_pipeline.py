@@ -36,7 +36,8 @@ def test_an_answer_reaches_the_askers_inbox_through_the_worker(
     response = client.post(f"/questions/{question.pk}/answer/", {"body": "Reconnect the feed in Settings."})
     assert response.status_code == 302
     notification = wait_for(
-        lambda: Notification.objects.filter(recipient=member).first(), what="the worker's notification"
+        lambda: Notification.objects.filter(recipient=member, event="answer_posted").first(),
+        what="the worker's notification",
     )
     assert notification.event == "answer_posted"
     wait_for(
@@ -67,12 +68,15 @@ def test_a_broker_outage_delays_the_notification_but_loses_nothing(
     pending = OutboxItem.objects.get(topic="notify.answer_posted")
     assert pending.processed_at is None
     time.sleep(2)
-    assert not Notification.objects.filter(recipient=member).exists()
+    assert not Notification.objects.filter(recipient=member, event="answer_posted").exists()
 
     # Broker back: beat's outbox job hands the row over again and the worker delivers.
     settings.COMMUNITY_OUTBOX_RETRY_AFTER_SECONDS = 0
-    assert outbox.requeue_pending(now=timezone.now() + timedelta(seconds=1)) == 1
-    wait_for(lambda: Notification.objects.filter(recipient=member).exists(), what="the delayed notification")
+    assert outbox.requeue_pending(now=timezone.now() + timedelta(seconds=1)) >= 1
+    wait_for(
+        lambda: Notification.objects.filter(recipient=member, event="answer_posted").exists(),
+        what="the delayed notification",
+    )
     pending.refresh_from_db()
     assert pending.processed_at is not None
-    assert Notification.objects.filter(recipient=member).count() == 1
+    assert Notification.objects.filter(recipient=member, event="answer_posted").count() == 1

@@ -1,0 +1,51 @@
+"""Public profiles (a member's standing and activity) and editing one's own profile.
+
+These live in community, not accounts, because they show community content; accounts
+stays free of community imports (apps depend one way: community → accounts).
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.forms import ProfileForm
+from accounts.models import User
+from accounts.ranks import next_rank, progress_to_next
+from community.models import ReputationEvent
+from community.querysets import profile_activity
+
+
+def profile_view(request: HttpRequest, username: str) -> HttpResponse:
+    member = get_object_or_404(User.objects.prefetch_related("groups"), username=username, is_active=True)
+    questions, answers = profile_activity(member, viewer=request.user)
+    ledger = ReputationEvent.objects.filter(user=member).select_related("question", "answer__question")[:20]
+    return render(
+        request,
+        "community/profile.html",
+        {
+            "member": member,
+            "questions": questions,
+            "answers": answers,
+            "ledger": ledger,
+            "next_rank": next_rank(member.reputation),
+            "progress": progress_to_next(member.reputation),
+        },
+    )
+
+
+@login_required
+def profile_edit_view(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # login_required guarantees a real user
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your profile was saved.")
+            return redirect(user.get_absolute_url())
+        return render(request, "community/profile_edit.html", {"form": form}, status=400)
+    return render(request, "community/profile_edit.html", {"form": ProfileForm(instance=user)})

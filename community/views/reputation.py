@@ -1,0 +1,38 @@
+"""What reputation means here: ranks, privileges, and where a member stands."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.ranks import next_rank, progress_to_next, rank_for, ranks
+from accounts.roles import is_appointed_advocate
+from community import permissions
+from community.reputation import privileges
+from community.views.helpers import viewer
+
+
+def privileges_view(request: HttpRequest) -> HttpResponse:
+    """Every rank and privilege with its threshold; for a member, what they hold and why."""
+    user = viewer(request)
+    reputation = user.reputation if user.is_authenticated else None
+    rows = [
+        {"privilege": p, "held": user.is_authenticated and permissions.holds(user, p.key)}
+        for p in privileges()
+    ]
+    context = {
+        "ranks": ranks(),
+        "rows": rows,
+        "reputation": reputation,
+        "rank": rank_for(reputation) if reputation is not None else None,
+        "next_rank": next_rank(reputation) if reputation is not None else None,
+        "progress": progress_to_next(reputation) if reputation is not None else 0,
+        "appointed": user.is_authenticated and is_appointed_advocate(user),
+        "next_privilege": next((r["privilege"] for r in rows if not r["held"]), None),
+        "points": settings.COMMUNITY_REPUTATION_POINTS,
+        "cap": settings.COMMUNITY_REPUTATION_DAILY_VOTE_CAP,
+    }
+    upcoming = context["next_rank"]
+    context["to_next"] = upcoming.threshold - reputation if upcoming and reputation is not None else 0
+    return render(request, "community/privileges.html", context)
