@@ -8,27 +8,30 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from taggit.models import Tag
 
 from accounts.models import User
 from accounts.roles import ADVOCATE, PRODUCT_MANAGER, SUPPORT_STAFF
 from community.actions.answers import accept_answer, post_answer
 from community.actions.engagement import toggle_me_too
 from community.actions.questions import ask_question
+from community.actions.reputation import adjust_reputation
 from community.actions.votes import cast_vote
 from community.demo_content import CATEGORIES, THREADS
 from community.models import Category, Question
+from community.permissions import can_vote
 
 DEMO_PASSWORD = "askwell-demo"  # noqa: S105 (printed demo login, local only)
 
-# key: (username, display name, role, title)
+# key: (username, display name, role, title, starting reputation)
 PEOPLE = {
-    "casey": ("casey", "Casey Customer", None, "Freelance designer"),
-    "ava": ("ava", "Ava Advocate", ADVOCATE, "Bookkeeper"),
-    "sam": ("sam", "Sam from Support", SUPPORT_STAFF, "Support engineer"),
-    "priya": ("priya", "Priya PM", PRODUCT_MANAGER, "Product manager, Invoicing"),
-    "admin": ("admin", "Askwell Admin", "admin", "Community manager"),
-    "omar": ("omar", "Omar", None, "Agency owner"),
-    "jules": ("jules", "Jules", None, "Developer"),
+    "casey": ("casey", "Casey Customer", None, "Freelance designer", 40),
+    "ava": ("ava", "Ava Advocate", ADVOCATE, "Bookkeeper", 1200),
+    "sam": ("sam", "Sam from Support", SUPPORT_STAFF, "Support engineer", 0),
+    "priya": ("priya", "Priya PM", PRODUCT_MANAGER, "Product manager, Invoicing", 20),
+    "admin": ("admin", "Askwell Admin", "admin", "Community manager", 0),
+    "omar": ("omar", "Omar", None, "Agency owner", 320),
+    "jules": ("jules", "Jules", None, "Developer", 140),
 }
 
 
@@ -48,7 +51,7 @@ class Command(BaseCommand):
                 self._threads(people, categories)
         self._print_logins()
 
-    def _person(self, username: str, display: str, role: str | None, title: str) -> User:
+    def _person(self, username: str, display: str, role: str | None, title: str, start: int) -> User:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User.objects.create_user(
@@ -64,9 +67,16 @@ class Command(BaseCommand):
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
             if role and role != "admin":
                 user.groups.add(Group.objects.get(name=role))
+            if start:
+                # A starting balance, as if they had been members for a while (one ledger row).
+                adjust_reputation(user, points=start, source_key=f"demo-start:{username}")
+                user.refresh_from_db()
         return user
 
     def _threads(self, people: dict[str, User], categories: dict[str, Category]) -> None:
+        for _, tags, *_rest in THREADS:  # the site's tags, as an admin would set them up
+            for name in tags:
+                Tag.objects.get_or_create(name=name, defaults={"slug": name})
         askers = ["casey", "omar", "jules"]
         voters = list(people.values())
         for n, (slug, tags, title, body, answers, accepted) in enumerate(THREADS):
@@ -80,12 +90,13 @@ class Command(BaseCommand):
                 if people[key] != asker
             ]
             for i, voter in enumerate(voters):
-                if voter != asker and (n + i) % 3 == 0:
+                voter.refresh_from_db(fields=["reputation"])
+                if voter != asker and (n + i) % 3 == 0 and can_vote(voter, question):
                     cast_vote(question, by=voter, value=1)
                 if voter != asker and n % 4 == 0 and i % 3 == 1:
                     toggle_me_too(question, user=voter)
                 for answer in posted:
-                    if voter != answer.author and (n + i + answer.pk) % 2 == 0:
+                    if (n + i + answer.pk) % 2 == 0 and can_vote(voter, answer):
                         cast_vote(answer, by=voter, value=1)
             if accepted is not None and accepted < len(posted):
                 accept_answer(posted[accepted], by=asker)
@@ -93,7 +104,7 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("\nAskwell demo is ready at http://127.0.0.1:8000/"))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, display, role, _ in PEOPLE.values():
+        for username, display, role, _, _start in PEOPLE.values():
             label = {None: "customer", "admin": "admin (superuser)"}.get(role, str(role).lower())
             if username in ("omar", "jules"):
                 continue

@@ -1,0 +1,50 @@
+"""Reputation rules as plain functions (no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.ranks import next_rank, progress_to_next, rank_for
+from community.reputation import capped_points, has_privilege, privileges, reputation_from_total
+
+
+@pytest.mark.parametrize(
+    ("points", "earned", "expected"), [(10, 0, 10), (10, 195, 5), (10, 200, 0), (10, 250, 0), (-2, 500, -2)]
+)
+def test_the_daily_cap_limits_only_what_votes_add(points, earned, expected):
+    assert capped_points(points, earned_today=earned, cap=200) == expected
+
+
+@pytest.mark.parametrize(("total", "reputation"), [(0, 1), (-50, 1), (-1, 1), (9, 10), (999, 1000)])
+def test_reputation_is_one_plus_the_ledger_never_below_one(total, reputation):
+    assert reputation_from_total(total) == reputation
+
+
+@pytest.mark.parametrize(
+    ("reputation", "rank", "upcoming"),
+    [(1, "New member", "Member"), (14, "New member", "Member"), (15, "Member", "Contributor"),
+     (100, "Contributor", "Advocate"), (5000, "Advocate", None)],
+)  # fmt: skip
+def test_ranks_follow_the_thresholds(reputation, rank, upcoming):
+    assert rank_for(reputation).name == rank
+    assert (next_rank(reputation).name if next_rank(reputation) else None) == upcoming
+
+
+def test_progress_runs_from_this_rank_to_the_next():
+    assert progress_to_next(15) == 0
+    assert progress_to_next(57) == round(100 * 42 / 85)
+    assert progress_to_next(1000) == 100
+
+
+def test_privileges_unlock_in_order_of_their_thresholds():
+    keys = [p.key for p in privileges()]
+    assert keys[:3] == ["vote_up", "comment_anywhere", "vote_down"]
+    assert not has_privilege(14, "vote_up") and has_privilege(15, "vote_up")
+    assert not has_privilege(124, "vote_down") and has_privilege(125, "vote_down")
+
+
+def test_thresholds_and_points_are_settings(settings):
+    settings.COMMUNITY_RANKS = [(1, "Visitor"), (50, "Regular")]
+    settings.COMMUNITY_PRIVILEGES = {**settings.COMMUNITY_PRIVILEGES, "vote_up": 1}
+    assert rank_for(60).name == "Regular"
+    assert has_privilege(1, "vote_up")
