@@ -171,3 +171,10 @@ class QuestionFilterForm(forms.Form):
     category = forms.SlugField(required=False, max_length=80)
     tag = forms.CharField(required=False, max_length=100)
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+
+
+class LeaderboardForm(forms.Form):
+    period = forms.ChoiceField(
+        choices=[("week", "This week"), ("month", "This month"), ("all", "All time")], required=False
+    )
+    tag = forms.CharField(required=False, max_length=100)

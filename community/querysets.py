@@ -139,3 +139,40 @@ def profile_activity(member: User, *, viewer: Viewer, limit: int = 20) -> tuple[
         .order_by("-created_at")[:limit]
     )
     return questions, answers
+
+
+LEADERBOARD_PERIODS = {"week": 7, "month": 30, "all": None}
+
+
+def leaderboard(*, period: str, tag: str = "", limit: int = 50) -> list[tuple[User, int]]:
+    """Members by reputation earned in the period (and on questions with the tag)."""
+    from datetime import timedelta
+
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from accounts.models import User
+    from community.models import ReputationEvent
+
+    days = LEADERBOARD_PERIODS[period]
+    if days is None and not tag:
+        members = list(
+            User.objects.filter(is_active=True, reputation__gt=1)
+            .prefetch_related("groups")
+            .order_by("-reputation", "username")[:limit]
+        )
+        return [(member, member.reputation - 1) for member in members]
+    events = ReputationEvent.objects.all()
+    if days is not None:
+        events = events.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    if tag:
+        events = events.filter(question__tags__name=tag)
+    totals = list(
+        events.values("user")
+        .annotate(points=Sum("points"))
+        .filter(points__gt=0)
+        .order_by("-points", "user")
+        .values_list("user", "points")[:limit]
+    )
+    by_id = User.objects.filter(is_active=True).prefetch_related("groups").in_bulk([pk for pk, _ in totals])
+    return [(by_id[pk], points) for pk, points in totals if pk in by_id]

@@ -46,6 +46,7 @@ urlpatterns = [
     path("tags/<str:tag>/", questions.question_list_view, name="tag_detail"),
     path("users/<str:username>/", profiles.profile_view, name="profile"),
     path("profile/edit/", profiles.profile_edit_view, name="profile_edit"),
+    path("leaderboard/", reputation.leaderboard_view, name="leaderboard"),
     path("privileges/", reputation.privileges_view, name="privileges"),
     path("notifications/", notifications.notification_list_view, name="notifications"),
     path(

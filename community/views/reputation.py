@@ -9,6 +9,8 @@ from django.shortcuts import render
 from accounts.ranks import next_rank, progress_to_next, rank_for, ranks
 from accounts.roles import is_appointed_advocate
 from community import permissions
+from community.forms import LeaderboardForm
+from community.querysets import LEADERBOARD_PERIODS, leaderboard
 from community.reputation import privileges
 from community.views.helpers import viewer
 
@@ -36,3 +38,17 @@ def privileges_view(request: HttpRequest) -> HttpResponse:
     upcoming = context["next_rank"]
     context["to_next"] = upcoming.threshold - reputation if upcoming and reputation is not None else 0
     return render(request, "community/privileges.html", context)
+
+
+def leaderboard_view(request: HttpRequest) -> HttpResponse:
+    form = LeaderboardForm(request.GET)
+    if not form.is_valid():
+        return render(request, "community/leaderboard.html", {"form": form}, status=400)
+    period = form.cleaned_data["period"] or "week"
+    tag = form.cleaned_data["tag"]
+    rows = leaderboard(period=period, tag=tag)
+    return render(
+        request,
+        "community/leaderboard.html",
+        {"form": form, "rows": rows, "period": period, "tag": tag, "periods": LEADERBOARD_PERIODS},
+    )

@@ -125,3 +125,47 @@ def test_the_profile_shows_standing_and_the_ledger(client, answer_factory, user_
     content = client.get(f"/users/{answer.author.username}/").content.decode()
     assert "<strong>11</strong> reputation" in content and "Answer upvoted" in content
     assert "to Member" in content
+
+
+def _earn(user_factory, answer_factory, *, tag: str, votes: int):
+    from community.actions.votes import cast_vote
+
+    answer = answer_factory()
+    answer.question.tags.set([tag])
+    for _ in range(votes):
+        cast_vote(answer, by=user_factory(reputation=20), value=1)
+    return answer.author
+
+
+def test_leaderboards_by_week_month_all_time_and_tag(client, user_factory, answer_factory):
+    from datetime import timedelta
+
+    from community.models import ReputationEvent
+
+    top = _earn(user_factory, answer_factory, tag="billing", votes=3)
+    second = _earn(user_factory, answer_factory, tag="export", votes=1)
+    # One of top's votes happened long ago: it counts for all time, not this week.
+    ReputationEvent.objects.filter(user=top, reason="answer_upvoted").filter(
+        pk=ReputationEvent.objects.filter(user=top, reason="answer_upvoted").first().pk
+    ).update(created_at=timezone.now() - timedelta(days=60))
+    week = client.get("/leaderboard/?period=week").content.decode()
+    assert week.index(top.username) < week.index(second.username)
+    assert "<td>20</td>" in week and "<td>10</td>" in week
+    tagged = client.get("/leaderboard/?period=all&tag=export").content.decode()
+    assert second.username in tagged and top.username not in tagged
+    assert client.get("/leaderboard/?period=decade").status_code == 400
+
+
+def test_the_leaderboard_query_count_does_not_grow(client, user_factory, answer_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _earn(user_factory, answer_factory, tag="billing", votes=1)
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/leaderboard/?period=week").status_code == 200
+        counts.append(len(queries))
+        for _ in range(10):
+            _earn(user_factory, answer_factory, tag="billing", votes=1)
+    assert counts[0] == counts[1]
