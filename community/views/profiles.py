@@ -6,24 +6,42 @@ stays free of community imports (apps depend one way: community → accounts).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.ranks import next_rank, progress_to_next
+from community.charts import cumulative_by_day, reputation_chart
 from community.models import ReputationEvent
 from community.querysets import profile_activity
+
+CHART_DAYS = 180
 
 
 def profile_view(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User.objects.prefetch_related("groups"), username=username, is_active=True)
     questions, answers = profile_activity(member, viewer=request.user)
     ledger = ReputationEvent.objects.filter(user=member).select_related("question", "answer__question")[:20]
+    today = timezone.now().date()
+    start = max(member.date_joined.date(), today - timedelta(days=CHART_DAYS))
+    daily = dict(
+        ReputationEvent.objects.filter(user=member)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(points=Sum("points"))
+        .values_list("day", "points")
+    )
+    series = cumulative_by_day(daily, start=start, end=today)
     return render(
         request,
         "community/profile.html",
@@ -34,6 +52,8 @@ def profile_view(request: HttpRequest, username: str) -> HttpResponse:
             "ledger": ledger,
             "next_rank": next_rank(member.reputation),
             "progress": progress_to_next(member.reputation),
+            "chart": mark_safe(reputation_chart(series, title="")),  # noqa: S308 (pygal SVG of our own numbers and dates)
+            "chart_summary": f"From {series[0][1]} on {series[0][0]:%b %-d, %Y} to {series[-1][1]} today.",
         },
     )
 

@@ -48,3 +48,20 @@ def test_thresholds_and_points_are_settings(settings):
     settings.COMMUNITY_PRIVILEGES = {**settings.COMMUNITY_PRIVILEGES, "vote_up": 1}
     assert rank_for(60).name == "Regular"
     assert has_privilege(1, "vote_up")
+
+
+def test_the_chart_series_runs_every_day_with_running_totals():
+    from datetime import date
+
+    from community.charts import cumulative_by_day, reputation_chart
+
+    daily = {date(2026, 1, 1): 10, date(2026, 1, 3): 5, date(2025, 12, 1): 20}
+    series = cumulative_by_day(daily, start=date(2026, 1, 1), end=date(2026, 1, 4))
+    assert series == [
+        (date(2026, 1, 1), 31),
+        (date(2026, 1, 2), 31),
+        (date(2026, 1, 3), 36),
+        (date(2026, 1, 4), 36),
+    ]
+    svg = reputation_chart(series, title="Reputation")
+    assert svg.startswith("<svg") and "<script" not in svg
