@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from community.actions import outbox
+from community.actions.badges import award_badges
 
 
 @shared_task(name="community.process_outbox_item")
@@ -15,3 +16,8 @@ def process_outbox_item_task(item_id: int) -> bool:
 @shared_task(name="community.requeue_pending_outbox")
 def requeue_pending_outbox_task() -> int:
     return outbox.requeue_pending()
+
+
+@shared_task(name="community.award_badges")
+def award_badges_task() -> int:
+    return len(award_badges())

@@ -186,6 +186,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The schedule lives in code; each job decides from the database what is due.
 CELERY_BEAT_SCHEDULE = {
+    "award-badges": {
+        "task": "community.award_badges",
+        "schedule": timedelta(seconds=env.int("COMMUNITY_BADGE_SWEEP_SECONDS", default=600)),
+    },
     "requeue-pending-outbox": {
         "task": "community.requeue_pending_outbox",
         "schedule": timedelta(seconds=env.int("COMMUNITY_OUTBOX_SWEEP_SECONDS", default=60)),
@@ -254,3 +258,6 @@ if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
     X_FRAME_OPTIONS = "DENY"
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Badges: accepted answers in one tag that earn that tag's "Tag expert" badge.
+COMMUNITY_TAG_BADGE_ACCEPTED_ANSWERS = env.int("COMMUNITY_TAG_BADGE_ACCEPTED_ANSWERS", default=5)

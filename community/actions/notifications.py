@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from community.actions import outbox
-from community.models import Answer, Comment, Follow, Notification, NotificationEvent
+from community.models import Answer, BadgeAward, Comment, Follow, Notification, NotificationEvent
 
 logger = logging.getLogger("askwell.notifications")
 
@@ -156,6 +156,22 @@ def notify_rank_reached(payload: dict[str, Any]) -> None:
         text=f"You reached the rank {payload['rank']} — see what it unlocks",
         url=reverse("community:privileges"),
         dedupe_key=f"rank_reached:{payload['rank']}",
+    )
+
+
+@outbox.handler("notify.badge_awarded")
+def notify_badge_awarded(payload: dict[str, Any]) -> None:
+    award = BadgeAward.objects.select_related("user").filter(pk=payload["award_id"]).first()
+    if award is None or not award.user.is_active:
+        return
+    notify(
+        [award.user],
+        event=NotificationEvent.BADGE_AWARDED,
+        actor=None,
+        target=award,
+        text=f"You earned the badge “{award.label}”",
+        url=reverse("community:badge_detail", kwargs={"slug": award.badge}),
+        dedupe_key=f"badge_awarded:{award.pk}",
     )
 
 

@@ -5,13 +5,14 @@ from community.models.engagement import Follow, MeToo
 from community.models.notifications import Notification, NotificationEvent
 from community.models.outbox import OutboxItem
 from community.models.posts import Answer, Comment, Question, QuestionStatus
-from community.models.reputation import Acceptance, RankReached, ReputationEvent
+from community.models.reputation import Acceptance, BadgeAward, RankReached, ReputationEvent
 from community.models.revisions import Revision
 from community.models.votes import Vote
 
 __all__ = [
     "Acceptance",
     "Answer",
+    "BadgeAward",
     "Category",
     "Comment",
     "Follow",

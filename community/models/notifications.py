@@ -11,6 +11,7 @@ class NotificationEvent(models.TextChoices):
     COMMENT_POSTED = "comment_posted", "New comment"
     ANSWER_ACCEPTED = "answer_accepted", "Answer accepted"
     RANK_REACHED = "rank_reached", "New rank"
+    BADGE_AWARDED = "badge_awarded", "Badge earned"
 
 
 class Notification(models.Model):

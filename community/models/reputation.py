@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -80,3 +82,35 @@ class RankReached(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} reached {self.rank}"
+
+
+class BadgeAward(models.Model):
+    """A badge a member holds. Badges are defined in code (community.badges); a tag badge
+    carries its tag as the qualifier. Unique, so awarding is idempotent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges")
+    badge = models.CharField(max_length=40)
+    qualifier = models.CharField(max_length=100, blank=True)
+    awarded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-awarded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "badge", "qualifier"], name="badge_awarded_once")
+        ]
+        indexes = [models.Index(fields=["badge", "qualifier"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.badge} {self.qualifier}".strip()
+
+    @property
+    def definition(self) -> Any:
+        from community.badges import BY_SLUG
+
+        return BY_SLUG.get(self.badge)
+
+    @property
+    def label(self) -> str:
+        definition = self.definition
+        name = definition.name if definition else self.badge
+        return f"{name}: {self.qualifier}" if self.qualifier else name

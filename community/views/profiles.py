@@ -22,7 +22,7 @@ from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.ranks import next_rank, progress_to_next
 from community.charts import cumulative_by_day, reputation_chart
-from community.models import ReputationEvent
+from community.models import BadgeAward, ReputationEvent
 from community.querysets import profile_activity
 
 CHART_DAYS = 180
@@ -31,6 +31,7 @@ CHART_DAYS = 180
 def profile_view(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User.objects.prefetch_related("groups"), username=username, is_active=True)
     questions, answers = profile_activity(member, viewer=request.user)
+    badges = BadgeAward.objects.filter(user=member).order_by("badge", "qualifier")
     ledger = ReputationEvent.objects.filter(user=member).select_related("question", "answer__question")[:20]
     today = timezone.now().date()
     start = max(member.date_joined.date(), today - timedelta(days=CHART_DAYS))
@@ -50,6 +51,7 @@ def profile_view(request: HttpRequest, username: str) -> HttpResponse:
             "questions": questions,
             "answers": answers,
             "ledger": ledger,
+            "badges": badges,
             "next_rank": next_rank(member.reputation),
             "progress": progress_to_next(member.reputation),
             "chart": mark_safe(reputation_chart(series, title="")),  # noqa: S308 (pygal SVG of our own numbers and dates)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.ranks import next_rank, progress_to_next, rank_for, ranks
 from accounts.roles import is_appointed_advocate
 from community import permissions
+from community.badges import BADGES, BY_SLUG, TAG_BADGE
 from community.forms import LeaderboardForm
+from community.models import BadgeAward
 from community.querysets import LEADERBOARD_PERIODS, leaderboard
 from community.reputation import privileges
 from community.views.helpers import viewer
@@ -52,3 +56,24 @@ def leaderboard_view(request: HttpRequest) -> HttpResponse:
         "community/leaderboard.html",
         {"form": form, "rows": rows, "period": period, "tag": tag, "periods": LEADERBOARD_PERIODS},
     )
+
+
+def badge_list_view(request: HttpRequest) -> HttpResponse:
+    counts = dict(
+        BadgeAward.objects.values("badge").annotate(n=Count("user", distinct=True)).values_list("badge", "n")
+    )
+    badges = [(badge, counts.get(badge.slug, 0)) for badge in [*BADGES, TAG_BADGE]]
+    return render(
+        request,
+        "community/badge_list.html",
+        {"badges": badges, "tag_badge_threshold": settings.COMMUNITY_TAG_BADGE_ACCEPTED_ANSWERS},
+    )
+
+
+def badge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+    badge = BY_SLUG.get(slug)
+    if badge is None:
+        raise Http404("No such badge")
+    awards = BadgeAward.objects.filter(badge=slug).select_related("user").prefetch_related("user__groups")
+    page = Paginator(awards, 60).get_page(request.GET.get("page"))
+    return render(request, "community/badge_detail.html", {"badge": badge, "page": page})
