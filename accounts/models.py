@@ -7,6 +7,7 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.ranks import Rank, rank_for
 from accounts.roles import role_badges
@@ -32,6 +33,8 @@ class User(AbstractUser):
     # Denormalized max(1, 1 + sum of the member's reputation ledger); written only by
     # community.actions.reputation, and `manage.py recompute_reputation` verifies it.
     reputation = models.IntegerField(default=1, db_index=True, editable=False)
+    # End of the member's current MVP term (None: not an MVP); written by the MVP actions.
+    mvp_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["username"]
@@ -42,6 +45,10 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def is_mvp(self) -> bool:
+        return self.mvp_until is not None and self.mvp_until > timezone.now()
 
     @property
     def rank(self) -> Rank:

@@ -50,7 +50,8 @@ def is_advocate(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     earned = user.reputation >= settings.COMMUNITY_ADVOCATE_RANK_THRESHOLD  # type: ignore[union-attr]
-    return earned or is_appointed_advocate(user)
+    # MVPs hold advocate rights for their term.
+    return earned or user.is_mvp or is_appointed_advocate(user)  # type: ignore[union-attr]
 
 
 def role_badges(user: User | AnonymousUser) -> list[str]:
@@ -58,4 +59,5 @@ def role_badges(user: User | AnonymousUser) -> list[str]:
     if not user.is_authenticated:
         return []
     badges = ["Admin"] if user.is_superuser else []
+    badges += ["MVP"] if user.is_mvp else []  # type: ignore[union-attr]
     return badges + [role for role in (SUPPORT_STAFF, PRODUCT_MANAGER, ADVOCATE) if role in role_names(user)]

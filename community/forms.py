@@ -178,3 +178,27 @@ class LeaderboardForm(forms.Form):
         choices=[("week", "This week"), ("month", "This month"), ("all", "All time")], required=False
     )
     tag = forms.CharField(required=False, max_length=100)
+
+
+class MvpNominationForm(forms.Form):
+    username = forms.CharField(label="Member's username", max_length=150)
+    citation = forms.CharField(
+        label="Citation",
+        strip=False,
+        max_length=2000,
+        min_length=20,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why this member: what they did for other customers. It is shown publicly.",
+    )
+
+    def clean_username(self) -> Any:
+        from accounts.models import User
+
+        member = User.objects.filter(username=self.cleaned_data["username"], is_active=True).first()
+        if member is None:
+            raise forms.ValidationError("No active member has that username.")
+        return member
+
+
+class MvpAwardForm(forms.Form):
+    days = forms.IntegerField(label="Term in days", min_value=1, max_value=3660, initial=365)

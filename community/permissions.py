@@ -195,3 +195,19 @@ def check_can_me_too(user: Viewer, question: Question) -> None:
     check_can_write(user)
     _require(not _is_author(user, question), _("This is your own question."))
     _require(not question.is_deleted, _("This question has been deleted."))
+
+
+def can_nominate_mvp(user: Viewer) -> bool:
+    return is_support_staff(user)
+
+
+def check_can_nominate_mvp(user: Viewer) -> None:
+    _require(can_nominate_mvp(user), _("Only staff can nominate MVPs."))
+
+
+def can_award_mvp(user: Viewer) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)
+
+
+def check_can_award_mvp(user: Viewer) -> None:
+    _require(can_award_mvp(user), _("Only an admin can award or decline an MVP nomination."))

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, Value, When
+from django.utils import timezone
 
 from community import permissions
 
@@ -99,7 +100,11 @@ def question_page(question: Question, viewer: Viewer) -> QuestionPage:
         .prefetch_related(
             "author__groups", Prefetch("comments", queryset=comments, to_attr="visible_comments")
         )
-        .order_by("-score", "created_at")
+        .annotate(
+            # Among answers with equal scores, a current MVP's answer comes first.
+            mvp_first=Case(When(author__mvp_until__gt=timezone.now(), then=Value(0)), default=Value(1))
+        )
+        .order_by("-score", "mvp_first", "created_at")
     )
     answers.sort(key=lambda answer: answer.pk != question.accepted_answer_id)
     page = QuestionPage(

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from community.actions import outbox
 from community.actions.badges import award_badges
+from community.actions.mvp import sweep_mvp_terms
 
 
 @shared_task(name="community.process_outbox_item")
@@ -21,3 +22,8 @@ def requeue_pending_outbox_task() -> int:
 @shared_task(name="community.award_badges")
 def award_badges_task() -> int:
     return len(award_badges())
+
+
+@shared_task(name="community.sweep_mvp_terms")
+def sweep_mvp_terms_task() -> tuple[int, int]:
+    return sweep_mvp_terms()

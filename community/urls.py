@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from community.views import notifications, posts, profiles, questions, reputation
+from community.views import mvp, notifications, posts, profiles, questions, reputation
 
 
 class PostKindConverter:
@@ -48,6 +48,10 @@ urlpatterns = [
     path("profile/edit/", profiles.profile_edit_view, name="profile_edit"),
     path("badges/", reputation.badge_list_view, name="badge_list"),
     path("badges/<slug:slug>/", reputation.badge_detail_view, name="badge_detail"),
+    path("mvp/", mvp.mvp_list_view, name="mvp_list"),
+    path("mvp/nominate/", mvp.mvp_nominate_view, name="mvp_nominate"),
+    path("mvp/nominations/", mvp.mvp_nominations_view, name="mvp_nominations"),
+    path("mvp/nominations/<int:pk>/decide/", mvp.mvp_decide_view, name="mvp_decide"),
     path("leaderboard/", reputation.leaderboard_view, name="leaderboard"),
     path("privileges/", reputation.privileges_view, name="privileges"),
     path("notifications/", notifications.notification_list_view, name="notifications"),

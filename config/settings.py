@@ -190,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.award_badges",
         "schedule": timedelta(seconds=env.int("COMMUNITY_BADGE_SWEEP_SECONDS", default=600)),
     },
+    "sweep-mvp-terms": {
+        "task": "community.sweep_mvp_terms",
+        "schedule": timedelta(seconds=env.int("COMMUNITY_MVP_SWEEP_SECONDS", default=3600)),
+    },
     "requeue-pending-outbox": {
         "task": "community.requeue_pending_outbox",
         "schedule": timedelta(seconds=env.int("COMMUNITY_OUTBOX_SWEEP_SECONDS", default=60)),
@@ -261,3 +265,7 @@ if not DEBUG:
 
 # Badges: accepted answers in one tag that earn that tag's "Tag expert" badge.
 COMMUNITY_TAG_BADGE_ACCEPTED_ANSWERS = env.int("COMMUNITY_TAG_BADGE_ACCEPTED_ANSWERS", default=5)
+
+# MVP program: the default term, and how long before its end the member is told.
+COMMUNITY_MVP_TERM_DAYS = env.int("COMMUNITY_MVP_TERM_DAYS", default=365)
+COMMUNITY_MVP_REMINDER_DAYS = env.int("COMMUNITY_MVP_REMINDER_DAYS", default=30)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from community.actions import outbox
-from community.models import Answer, BadgeAward, Comment, Follow, Notification, NotificationEvent
+from community.models import Answer, BadgeAward, Comment, Follow, MvpTerm, Notification, NotificationEvent
 
 logger = logging.getLogger("askwell.notifications")
 
@@ -172,6 +172,27 @@ def notify_badge_awarded(payload: dict[str, Any]) -> None:
         text=f"You earned the badge “{award.label}”",
         url=reverse("community:badge_detail", kwargs={"slug": award.badge}),
         dedupe_key=f"badge_awarded:{award.pk}",
+    )
+
+
+@outbox.handler("notify.mvp")
+def notify_mvp(payload: dict[str, Any]) -> None:
+    term = MvpTerm.objects.select_related("member").filter(pk=payload["term_id"]).first()
+    if term is None or not term.member.is_active:
+        return
+    text = (
+        f"You are an MVP until {term.ends_at:%B %-d, %Y}: thank you for all your help"
+        if payload["what"] == "awarded"
+        else f"Your MVP term ends on {term.ends_at:%B %-d, %Y}"
+    )
+    notify(
+        [term.member],
+        event=NotificationEvent.MVP,
+        actor=None,
+        target=term,
+        text=text,
+        url=reverse("community:mvp_list"),
+        dedupe_key=f"mvp:{payload['what']}:{term.pk}",
     )
 
 

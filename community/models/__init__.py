@@ -2,6 +2,7 @@
 
 from community.models.categories import Category
 from community.models.engagement import Follow, MeToo
+from community.models.mvp import MvpNomination, MvpTerm, NominationStatus
 from community.models.notifications import Notification, NotificationEvent
 from community.models.outbox import OutboxItem
 from community.models.posts import Answer, Comment, Question, QuestionStatus
@@ -17,6 +18,9 @@ __all__ = [
     "Comment",
     "Follow",
     "MeToo",
+    "MvpNomination",
+    "MvpTerm",
+    "NominationStatus",
     "Notification",
     "NotificationEvent",
     "OutboxItem",

@@ -12,6 +12,7 @@ class NotificationEvent(models.TextChoices):
     ANSWER_ACCEPTED = "answer_accepted", "Answer accepted"
     RANK_REACHED = "rank_reached", "New rank"
     BADGE_AWARDED = "badge_awarded", "Badge earned"
+    MVP = "mvp", "MVP program"
 
 
 class Notification(models.Model):

@@ -22,7 +22,7 @@ from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.ranks import next_rank, progress_to_next
 from community.charts import cumulative_by_day, reputation_chart
-from community.models import BadgeAward, ReputationEvent
+from community.models import BadgeAward, MvpTerm, ReputationEvent
 from community.querysets import profile_activity
 
 CHART_DAYS = 180
@@ -52,6 +52,7 @@ def profile_view(request: HttpRequest, username: str) -> HttpResponse:
             "answers": answers,
             "ledger": ledger,
             "badges": badges,
+            "mvp_terms": MvpTerm.objects.filter(member=member).order_by("-starts_at"),
             "next_rank": next_rank(member.reputation),
             "progress": progress_to_next(member.reputation),
             "chart": mark_safe(reputation_chart(series, title="")),  # noqa: S308 (pygal SVG of our own numbers and dates)
