@@ -6,6 +6,7 @@ Points, the daily cap, ranks and privileges are settings; these functions apply 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -61,3 +62,17 @@ def privileges() -> list[Privilege]:
 
 def has_privilege(reputation: int, key: str) -> bool:
     return reputation >= int(settings.COMMUNITY_PRIVILEGES[key])
+
+
+def serial_votes(votes: list[tuple[int, datetime]], *, threshold: int, window: timedelta) -> set[int]:
+    """Ids of one voter's votes on one author's posts that fall in a burst: ``threshold`` or
+    more within ``window``. Every vote inside any such burst is returned."""
+    ordered = sorted(votes, key=lambda vote: vote[1])
+    flagged: set[int] = set()
+    start = 0
+    for end in range(len(ordered)):
+        while ordered[end][1] - ordered[start][1] > window:
+            start += 1
+        if end - start + 1 >= threshold:
+            flagged.update(vote_id for vote_id, _ in ordered[start : end + 1])
+    return flagged

@@ -7,6 +7,7 @@ from celery import shared_task
 from community.actions import outbox
 from community.actions.badges import award_badges
 from community.actions.mvp import sweep_mvp_terms
+from community.actions.votes import reverse_serial_votes
 
 
 @shared_task(name="community.process_outbox_item")
@@ -27,3 +28,8 @@ def award_badges_task() -> int:
 @shared_task(name="community.sweep_mvp_terms")
 def sweep_mvp_terms_task() -> tuple[int, int]:
     return sweep_mvp_terms()
+
+
+@shared_task(name="community.reverse_serial_votes")
+def reverse_serial_votes_task() -> int:
+    return reverse_serial_votes()

@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.sweep_mvp_terms",
         "schedule": timedelta(seconds=env.int("COMMUNITY_MVP_SWEEP_SECONDS", default=3600)),
     },
+    "reverse-serial-votes": {
+        "task": "community.reverse_serial_votes",
+        "schedule": timedelta(seconds=env.int("COMMUNITY_SERIAL_VOTES_SWEEP_SECONDS", default=600)),
+    },
     "requeue-pending-outbox": {
         "task": "community.requeue_pending_outbox",
         "schedule": timedelta(seconds=env.int("COMMUNITY_OUTBOX_SWEEP_SECONDS", default=60)),
@@ -269,3 +273,8 @@ COMMUNITY_TAG_BADGE_ACCEPTED_ANSWERS = env.int("COMMUNITY_TAG_BADGE_ACCEPTED_ANS
 # MVP program: the default term, and how long before its end the member is told.
 COMMUNITY_MVP_TERM_DAYS = env.int("COMMUNITY_MVP_TERM_DAYS", default=365)
 COMMUNITY_MVP_REMINDER_DAYS = env.int("COMMUNITY_MVP_REMINDER_DAYS", default=30)
+
+# Serial voting: this many votes by one member on one author's posts within the window
+# are treated as gaming; a beat job removes them and the reputation they moved.
+COMMUNITY_SERIAL_VOTES_THRESHOLD = env.int("COMMUNITY_SERIAL_VOTES_THRESHOLD", default=5)
+COMMUNITY_SERIAL_VOTES_WINDOW_MINUTES = env.int("COMMUNITY_SERIAL_VOTES_WINDOW_MINUTES", default=10)

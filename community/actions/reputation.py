@@ -104,8 +104,10 @@ def reverse(events: Iterable[ReputationEvent]) -> list[ReputationEvent]:
 
 
 def reverse_source(source_key: str) -> list[ReputationEvent]:
-    """Reverse everything a source event (a vote, an acceptance) awarded."""
-    return reverse(ReputationEvent.objects.filter(source_key=source_key, reversed_by__isnull=True))
+    """Reverse everything a source event (a vote, an acceptance) awarded, including any
+    re-award after its post was restored (``vote:17@restored-…``)."""
+    same_source = Q(source_key=source_key) | Q(source_key__startswith=f"{source_key}@")
+    return reverse(ReputationEvent.objects.filter(same_source, reversed_by__isnull=True))
 
 
 def reverse_post(post: Question | Answer) -> list[ReputationEvent]:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
 from community import permissions
 from community.actions.reputation import award, lock_members, reverse_source
 from community.models import Answer, Question, Vote
-from community.reputation import Reason
+from community.reputation import Reason, serial_votes
 
 
 def _post_filter(post: Question | Answer) -> dict[str, Question | Answer]:
@@ -77,3 +82,34 @@ def reaward_votes(post: Question | Answer) -> None:
     generation = f"@restored-{timezone.now().timestamp():.6f}"
     for vote in Vote.objects.filter(**_post_filter(post)):
         award_for_vote(vote, post, generation=generation)
+
+
+def reverse_serial_votes(*, since: datetime | None = None) -> int:
+    """Find bursts of one member voting on one author's posts and remove those votes,
+    with the score and reputation they moved. Returns how many votes were removed."""
+    since = since or timezone.now() - timedelta(days=1)
+    window = timedelta(minutes=settings.COMMUNITY_SERIAL_VOTES_WINDOW_MINUTES)
+    by_pair: dict[tuple[int, int], list[tuple[int, datetime]]] = defaultdict(list)
+    recent = Vote.objects.filter(created_at__gte=since - window).annotate(
+        author=Coalesce("question__author", "answer__author")
+    )
+    for vote_id, voter, author, created_at in recent.values_list("pk", "user", "author", "created_at"):
+        by_pair[(voter, author)].append((vote_id, created_at))
+    flagged: set[int] = set()
+    for votes in by_pair.values():
+        flagged |= serial_votes(votes, threshold=settings.COMMUNITY_SERIAL_VOTES_THRESHOLD, window=window)
+    removed = 0
+    for vote in Vote.objects.filter(pk__in=flagged).select_related("question", "answer"):
+        removed += _remove_vote(vote)
+    return removed
+
+
+@transaction.atomic
+def _remove_vote(vote: Vote) -> int:
+    post: Question | Answer = vote.question or vote.answer  # type: ignore[assignment]
+    lock_members([vote.user_id, post.author_id])
+    if not Vote.objects.filter(pk=vote.pk).delete()[0]:
+        return 0  # already gone
+    type(post).objects.filter(pk=post.pk).update(score=F("score") - vote.value)
+    reverse_source(f"vote:{vote.pk}")
+    return 1

@@ -238,3 +238,53 @@ def test_the_demo_seed_builds_a_consistent_community(capsys):
     out = capsys.readouterr().out
     assert "matches the ledger" in out and "Found 0 drifted" in out
     assert User.objects.get(username="ava").rank.name == "Advocate"
+
+
+def test_withdrawing_a_vote_after_its_post_was_restored_takes_back_the_restored_points(
+    answer_factory, voter, support_agent
+):
+    answer = answer_factory()
+    before = rep(answer.author)
+    cast_vote(answer, by=voter, value=1)
+    delete_answer(answer, by=answer.author)
+    restore_answer(answer, by=support_agent)
+    assert rep(answer.author) == before + 10
+    cast_vote(answer, by=voter, value=1)  # withdraw
+    assert rep(answer.author) == before
+
+
+def test_serial_voting_is_detected_and_reversed(answer_factory, user_factory, settings):
+    from community.actions.votes import reverse_serial_votes
+    from community.models import Answer, Vote
+
+    settings.COMMUNITY_SERIAL_VOTES_THRESHOLD = 3
+    target, fan, fair = user_factory(), user_factory(reputation=20), user_factory(reputation=20)
+    answers = [answer_factory(author=target) for _ in range(4)]
+    for answer in answers:
+        cast_vote(answer, by=fan, value=1)
+    cast_vote(answers[0], by=fair, value=1)
+    assert rep(target) == 1 + 50
+    assert reverse_serial_votes() == 4
+    assert reverse_serial_votes() == 0  # idempotent
+    assert rep(target) == 1 + 10  # only the fair vote stands
+    assert not Vote.objects.filter(user=fan).exists()
+    assert [a.score for a in Answer.objects.filter(pk__in=[a.pk for a in answers]).order_by("pk")] == [
+        1,
+        0,
+        0,
+        0,
+    ]
+
+
+def test_votes_spread_over_time_are_not_serial(answer_factory, user_factory, settings):
+    from community.actions.votes import reverse_serial_votes
+    from community.models import Vote
+
+    settings.COMMUNITY_SERIAL_VOTES_THRESHOLD = 3
+    target, fan = user_factory(), user_factory(reputation=20)
+    for hours in range(4):
+        cast_vote(answer_factory(author=target), by=fan, value=1)
+        Vote.objects.filter(user=fan).order_by("-pk").filter(
+            pk=Vote.objects.filter(user=fan).latest("pk").pk
+        ).update(created_at=timezone.now() - timedelta(hours=hours))
+    assert reverse_serial_votes() == 0

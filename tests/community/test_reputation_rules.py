@@ -65,3 +65,20 @@ def test_the_chart_series_runs_every_day_with_running_totals():
     ]
     svg = reputation_chart(series, title="Reputation")
     assert svg.startswith("<svg") and "<script" not in svg
+
+
+def test_serial_votes_finds_every_vote_inside_a_burst():
+    from datetime import UTC, datetime, timedelta
+
+    from community.reputation import serial_votes
+
+    t = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    votes = [
+        (1, t),
+        (2, t + timedelta(minutes=2)),
+        (3, t + timedelta(minutes=4)),
+        (4, t + timedelta(hours=2)),
+    ]
+    assert serial_votes(votes, threshold=3, window=timedelta(minutes=10)) == {1, 2, 3}
+    assert serial_votes(votes, threshold=4, window=timedelta(minutes=10)) == set()
+    assert serial_votes([], threshold=1, window=timedelta(minutes=1)) == set()
