@@ -237,7 +237,9 @@ def test_the_demo_seed_builds_a_consistent_community(capsys):
     call_command("recount_community")
     out = capsys.readouterr().out
     assert "matches the ledger" in out and "Found 0 drifted" in out
-    assert User.objects.get(username="ava").rank.name == "Advocate"
+    ava = User.objects.get(username="ava")
+    assert ava.rank.name == "Advocate" and ava.is_mvp
+    assert ava.badges.filter(badge="helper").exists()
 
 
 def test_withdrawing_a_vote_after_its_post_was_restored_takes_back_the_restored_points(

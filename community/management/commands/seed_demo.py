@@ -13,7 +13,9 @@ from taggit.models import Tag
 from accounts.models import User
 from accounts.roles import ADVOCATE, PRODUCT_MANAGER, SUPPORT_STAFF
 from community.actions.answers import accept_answer, post_answer
+from community.actions.badges import award_badges
 from community.actions.engagement import toggle_me_too
+from community.actions.mvp import award_mvp, nominate_mvp
 from community.actions.questions import ask_question
 from community.actions.reputation import adjust_reputation
 from community.actions.votes import cast_vote
@@ -49,6 +51,14 @@ class Command(BaseCommand):
             }
             if not Question.objects.exists():
                 self._threads(people, categories)
+                award_badges(user.pk for user in people.values())
+                nomination = nominate_mvp(
+                    people["ava"],
+                    by=people["sam"],
+                    citation="Ava answers billing and integration questions at all hours, "
+                    "and her answers are the ones customers accept.",
+                )
+                award_mvp(nomination, by=people["admin"])
         self._print_logins()
 
     def _person(self, username: str, display: str, role: str | None, title: str, start: int) -> User:
