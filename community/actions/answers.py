@@ -12,6 +12,7 @@ from community.actions import outbox
 from community.actions.engagement import follow_question
 from community.actions.reputation import award, reverse_post, reverse_source
 from community.actions.revisions import record_revision
+from community.actions.soft_delete import hide, show
 from community.actions.votes import reaward_votes
 from community.markdown import render_markdown
 from community.models import Acceptance, Answer, Question
@@ -53,29 +54,21 @@ def delete_answer(answer: Answer, *, by: User) -> None:
     """Soft-delete; an accepted answer loses the mark, the question's count drops, and the
     reputation the answer earned or cost is reversed."""
     permissions.check_can_delete(by, answer)
-    hidden = Answer.objects.filter(pk=answer.pk, is_deleted=False).update(
-        is_deleted=True, deleted_at=timezone.now(), deleted_by=by
-    )
-    if hidden:
+    if hide(answer, by=by):
         Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") - 1)
         live = Acceptance.objects.filter(answer=answer, revoked_at__isnull=True).first()
         if live is not None:
             _revoke(live)
         Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(accepted_answer=None)
         reverse_post(answer)
-    answer.refresh_from_db()
 
 
 @transaction.atomic
 def restore_answer(answer: Answer, *, by: User) -> None:
     permissions.check_can_restore(by, answer)
-    shown = Answer.objects.filter(pk=answer.pk, is_deleted=True).update(
-        is_deleted=False, deleted_at=None, deleted_by=None
-    )
-    if shown:
+    if show(answer):
         Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") + 1)
         reaward_votes(answer)
-    answer.refresh_from_db()
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from community import permissions
 from community.actions import outbox
+from community.actions.soft_delete import show
 from community.markdown import render_markdown
 from community.models import Answer, Comment, Question
 
@@ -33,12 +34,10 @@ def add_comment(post: Question | Answer, *, author: User, body: str) -> Comment:
 @transaction.atomic
 def delete_comment(comment: Comment, *, by: User) -> None:
     permissions.check_can_delete(by, comment)
-    Comment.objects.filter(pk=comment.pk).update(is_deleted=True, deleted_at=timezone.now(), deleted_by=by)
-    comment.refresh_from_db()
+    hide(comment, by=by)
 
 
 @transaction.atomic
 def restore_comment(comment: Comment, *, by: User) -> None:
     permissions.check_can_restore(by, comment)
-    Comment.objects.filter(pk=comment.pk).update(is_deleted=False, deleted_at=None, deleted_by=None)
-    comment.refresh_from_db()
+    show(comment)

@@ -13,6 +13,7 @@ from community import permissions
 from community.actions.engagement import follow_question
 from community.actions.reputation import reverse_post
 from community.actions.revisions import record_revision
+from community.actions.soft_delete import hide, show
 from community.actions.votes import reaward_votes
 from community.markdown import render_markdown
 from community.models import Category, Question
@@ -84,22 +85,14 @@ def delete_question(question: Question, *, by: User) -> None:
     """Soft-delete: the row stays, hidden from all but staff, and can be restored; the
     reputation its votes moved is reversed (and awarded again on restore)."""
     permissions.check_can_delete(by, question)
-    hidden = Question.objects.filter(pk=question.pk, is_deleted=False).update(
-        is_deleted=True, deleted_at=timezone.now(), deleted_by=by
-    )
-    if hidden:
+    if hide(question, by=by):
         reverse_post(question)
-    question.refresh_from_db()
 
 
 @transaction.atomic
 def restore_question(question: Question, *, by: User) -> None:
     permissions.check_can_restore(by, question)
-    shown = Question.objects.filter(pk=question.pk, is_deleted=True).update(
-        is_deleted=False, deleted_at=None, deleted_by=None
-    )
-    question.refresh_from_db()
-    if shown:
+    if show(question):
         reaward_votes(question)
 
 
