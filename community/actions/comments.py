@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from community import permissions
 from community.actions import outbox
-from community.actions.soft_delete import show
+from community.actions.soft_delete import hide, show
 from community.markdown import render_markdown
 from community.models import Answer, Comment, Question
 
