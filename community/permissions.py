@@ -211,3 +211,12 @@ def can_award_mvp(user: Viewer) -> bool:
 
 def check_can_award_mvp(user: Viewer) -> None:
     _require(can_award_mvp(user), _("Only an admin can award or decline an MVP nomination."))
+
+
+def can_remove_spam(user: Viewer, post: Question | Answer) -> bool:
+    """Advocates (earned, appointed or MVP) and staff remove spam; never their own post."""
+    return can_write(user) and not post.is_deleted and is_advocate(user) and not _is_author(user, post)
+
+
+def check_can_remove_spam(user: Viewer, post: Question | Answer) -> None:
+    _require(can_remove_spam(user, post), _("Only advocates and staff can remove a post as spam."))

@@ -36,6 +36,7 @@ urlpatterns = [
     path("answers/<int:pk>/accept/", posts.accept_view, name="accept"),
     path("answers/<int:pk>/revisions/", questions.answer_revisions_view, name="answer_revisions"),
     path("<kind:kind>s/<int:pk>/vote/", posts.vote_view, name="vote"),
+    path("<kind:kind>s/<int:pk>/spam/", posts.spam_view, name="spam"),
     path("<kind:kind>s/<int:pk>/comment/", posts.comment_create_view, name="comment_create"),
     path("comments/<int:pk>/delete/", posts.comment_delete_view, name="comment_delete"),
     path("comments/<int:pk>/restore/", posts.comment_restore_view, name="comment_restore"),

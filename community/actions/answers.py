@@ -13,6 +13,7 @@ from community.actions.engagement import follow_question
 from community.actions.reputation import award, reverse_post, reverse_source
 from community.actions.revisions import record_revision
 from community.actions.soft_delete import hide, show
+from community.actions.spam import cancel_spam_penalty
 from community.actions.votes import reaward_votes
 from community.markdown import render_markdown
 from community.models import Acceptance, Answer, Question
@@ -67,6 +68,7 @@ def delete_answer(answer: Answer, *, by: User) -> None:
 def restore_answer(answer: Answer, *, by: User) -> None:
     permissions.check_can_restore(by, answer)
     if show(answer):
+        cancel_spam_penalty(answer)
         Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") + 1)
         reaward_votes(answer)
 

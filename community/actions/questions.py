@@ -14,6 +14,7 @@ from community.actions.engagement import follow_question
 from community.actions.reputation import reverse_post
 from community.actions.revisions import record_revision
 from community.actions.soft_delete import hide, show
+from community.actions.spam import cancel_spam_penalty
 from community.actions.votes import reaward_votes
 from community.markdown import render_markdown
 from community.models import Category, Question
@@ -93,6 +94,7 @@ def delete_question(question: Question, *, by: User) -> None:
 def restore_question(question: Question, *, by: User) -> None:
     permissions.check_can_restore(by, question)
     if show(question):
+        cancel_spam_penalty(question)
         reaward_votes(question)
 
 

@@ -12,7 +12,7 @@ from community.models.base import MarkdownBody, SoftDeletable
 from community.querysets import AnswerQuerySet, CommentQuerySet, QuestionQuerySet
 
 RESERVED_SLUGS = frozenset(
-    {"edit", "delete", "restore", "revisions", "answer", "follow", "me-too", "vote", "comment"}
+    {"edit", "delete", "restore", "revisions", "answer", "follow", "me-too", "vote", "comment", "spam"}
 )
 
 

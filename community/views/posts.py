@@ -19,6 +19,7 @@ from community.actions.answers import (
 )
 from community.actions.comments import add_comment, delete_comment, restore_comment
 from community.actions.engagement import follow_question, toggle_me_too, unfollow_question
+from community.actions.spam import remove_as_spam
 from community.actions.votes import cast_vote
 from community.forms import AnswerEditForm, AnswerForm, CommentForm, PreviewForm, VoteForm
 from community.markdown import render_markdown
@@ -129,6 +130,15 @@ def comment_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
     restore_comment(comment, by=viewer(request))
     return redirect(comment)
+
+
+@login_required
+@require_POST
+def spam_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    post = _post(request, kind, pk)
+    remove_as_spam(post, by=viewer(request))
+    messages.success(request, "Removed as spam.")
+    return redirect(_thread(post) if isinstance(post, Answer) else "community:question_list")
 
 
 @login_required

@@ -290,3 +290,27 @@ def test_votes_spread_over_time_are_not_serial(answer_factory, user_factory, set
             pk=Vote.objects.filter(user=fan).latest("pk").pk
         ).update(created_at=timezone.now() - timedelta(hours=hours))
     assert reverse_serial_votes() == 0
+
+
+def test_removing_a_post_as_spam_costs_its_author_and_restoring_cancels_it(
+    client, answer_factory, voter, advocate, support_agent
+):
+    answer = answer_factory()
+    cast_vote(answer, by=voter, value=1)
+    before = rep(answer.author)
+    client.force_login(advocate)
+    assert client.post(f"/answers/{answer.pk}/spam/").status_code == 302
+    answer.refresh_from_db()
+    assert answer.is_deleted
+    assert ReputationEvent.objects.get(user=answer.author, reason=Reason.POST_SPAM).points == -100
+    assert rep(answer.author) == max(1, before - 10 - 100)
+    restore_answer(answer, by=support_agent)
+    assert rep(answer.author) == before
+
+
+def test_members_cannot_remove_spam(client, answer_factory, voter):
+    answer = answer_factory()
+    client.force_login(voter)
+    assert client.post(f"/answers/{answer.pk}/spam/").status_code == 403
+    answer.refresh_from_db()
+    assert not answer.is_deleted

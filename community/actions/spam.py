@@ -1,0 +1,42 @@
+"""Removing a post as spam: hidden like any deletion, and its author pays the penalty."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from accounts.models import User
+from community import permissions
+from community.actions.reputation import award, reverse_post, reverse_source
+from community.actions.soft_delete import hide
+from community.models import Answer, Question
+from community.reputation import Reason
+
+
+def spam_source(post: Question | Answer) -> str:
+    return f"spam:{post._meta.model_name}:{post.pk}"
+
+
+@transaction.atomic
+def remove_as_spam(post: Question | Answer, *, by: User) -> None:
+    """Hide the post, reverse what it earned, and charge its author the spam penalty
+    (−100 by default). Restoring the post (staff) cancels the penalty."""
+    permissions.check_can_remove_spam(by, post)
+    if not hide(post, by=by):
+        return
+    if isinstance(post, Answer):
+        Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") - 1)
+        Question.objects.filter(pk=post.question_id, accepted_answer=post).update(accepted_answer=None)
+    reverse_post(post)
+    question = post if isinstance(post, Question) else post.question
+    award(
+        post.author_id,
+        reason=Reason.POST_SPAM,
+        source_key=spam_source(post),
+        question=question,
+        answer=post if isinstance(post, Answer) else None,
+    )
+
+
+def cancel_spam_penalty(post: Question | Answer) -> None:
+    reverse_source(spam_source(post))
