@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django import template
+from django.core.exceptions import PermissionDenied
 from django.utils.safestring import SafeString, mark_safe
 
 from community import permissions
@@ -31,3 +32,15 @@ def json_ld(value: str) -> SafeString:
     if not isinstance(value, str):
         value = json.dumps(value)
     return mark_safe(value.translate(_JSON_ESCAPES))  # noqa: S308 (escaped just above)
+
+
+@register.simple_tag
+def vote_refusal(user: Any, post: Any, value: int) -> str:
+    """Why the user may not vote this way on the post ("" when they may), for button titles."""
+    if not user.is_authenticated:
+        return "Log in to vote"
+    try:
+        permissions.check_can_vote(user, post, value)
+    except PermissionDenied as refusal:
+        return str(refusal)
+    return ""

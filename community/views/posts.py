@@ -153,7 +153,7 @@ def vote_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         return render(
             request,
             "community/_vote.html",
-            {"post": post, "kind": kind, "current": current, "can_vote": True},
+            {"post": post, "kind": kind, "current": current},
         )
     return redirect(post)
 

@@ -169,3 +169,12 @@ def test_the_leaderboard_query_count_does_not_grow(client, user_factory, answer_
         for _ in range(10):
             _earn(user_factory, answer_factory, tag="billing", votes=1)
     assert counts[0] == counts[1]
+
+
+def test_disabled_vote_buttons_say_why(client, question, newcomer, member):
+    client.force_login(newcomer)
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert 'title="Voting up needs 15 reputation; you have 1."' in page
+    client.force_login(member)
+    own = client.get(question.get_absolute_url()).content.decode()
+    assert 'title="You cannot vote on your own post."' in own
