@@ -145,3 +145,14 @@ def test_badge_and_profile_pages_query_counts_do_not_grow(client, question_facto
         question_factory(author=member)
         award_badges([author.pk])
     assert (count("/badges/student/"), count(f"/users/{member.username}/")) == before
+
+
+@pytest.mark.django_db
+def test_the_backfill_command_awards_everyone(question, member, capsys):
+    from django.core.management import call_command
+
+    call_command("award_badges", "--all", "--batch", "1")
+    assert "Done:" in capsys.readouterr().out
+    assert BadgeAward.objects.filter(user=member, badge="student").exists()
+    call_command("award_badges", "--all")
+    assert "Done: 0 badge(s)" in capsys.readouterr().out
