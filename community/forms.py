@@ -202,3 +202,29 @@ class MvpNominationForm(forms.Form):
 
 class MvpAwardForm(forms.Form):
     days = forms.IntegerField(label="Term in days", min_value=1, max_value=3660, initial=365)
+
+
+class SearchForm(forms.Form):
+    """Search input. The query itself is never refused: the engine cleans and caps it and
+    says so; only the filters are validated."""
+
+    q = forms.CharField(label="Search", required=False, strip=False)
+    tag = forms.CharField(required=False, max_length=100)
+    category = forms.SlugField(required=False, max_length=80)
+    status = forms.ChoiceField(
+        choices=[("", "Any"), ("solved", "Solved"), ("unsolved", "Not solved yet")], required=False
+    )
+    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    page = forms.IntegerField(required=False, min_value=1, max_value=1000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # NUL and other control characters are dropped by the engine, with a notice.
+        self.fields["q"].validators = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError("The “From” date is after the “To” date.")
+        return data

@@ -7,6 +7,7 @@ from celery import shared_task
 from community.actions import outbox
 from community.actions.badges import award_badges
 from community.actions.mvp import sweep_mvp_terms
+from community.actions.search import reconcile
 from community.actions.votes import reverse_serial_votes
 
 
@@ -33,3 +34,8 @@ def sweep_mvp_terms_task() -> tuple[int, int]:
 @shared_task(name="community.reverse_serial_votes")
 def reverse_serial_votes_task() -> int:
     return reverse_serial_votes()
+
+
+@shared_task(name="community.reconcile_search_index")
+def reconcile_search_index_task() -> dict[str, int]:
+    return reconcile()

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from community.views import mvp, notifications, posts, profiles, questions, reputation
+from community.views import mvp, notifications, posts, profiles, questions, reputation, search
 
 
 class PostKindConverter:
@@ -22,6 +22,8 @@ urlpatterns = [
     path("questions/", questions.question_list_view, name="question_list"),
     path("questions/ask/", questions.ask_view, name="ask"),
     path("questions/preview/", posts.preview_view, name="preview"),
+    path("questions/similar/", search.similar_view, name="similar"),
+    path("search/", search.search_view, name="search"),
     path("questions/<int:pk>/", questions.question_redirect_view, name="question_redirect"),
     path("questions/<int:pk>/edit/", questions.question_edit_view, name="question_edit"),
     path("questions/<int:pk>/delete/", questions.question_delete_view, name="question_delete"),

@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.reverse_serial_votes",
         "schedule": timedelta(seconds=env.int("COMMUNITY_SERIAL_VOTES_SWEEP_SECONDS", default=600)),
     },
+    "reconcile-search-index": {
+        "task": "community.reconcile_search_index",
+        "schedule": timedelta(seconds=env.int("COMMUNITY_SEARCH_RECONCILE_SECONDS", default=900)),
+        "options": {"queue": "search"},
+    },
     "requeue-pending-outbox": {
         "task": "community.requeue_pending_outbox",
         "schedule": timedelta(seconds=env.int("COMMUNITY_OUTBOX_SWEEP_SECONDS", default=60)),
@@ -250,6 +255,14 @@ COMMUNITY_ADVOCATE_ACCEPT_AFTER_DAYS = env.int("COMMUNITY_ADVOCATE_ACCEPT_AFTER_
 # An outbox row still pending this long after it was written is enqueued again by beat.
 COMMUNITY_OUTBOX_RETRY_AFTER_SECONDS = env.int("COMMUNITY_OUTBOX_RETRY_AFTER_SECONDS", default=60)
 COMMUNITY_OUTBOX_MAX_ATTEMPTS = 20
+
+# --- Search ---------------------------------------------------------------------------
+# "whoosh" (embedded, on local disk). The index is written only by the worker that
+# consumes the "search" queue with concurrency 1.
+COMMUNITY_SEARCH_ENGINE = env.str("COMMUNITY_SEARCH_ENGINE", default="whoosh")
+COMMUNITY_SEARCH_INDEX_DIR = Path(
+    env.str("COMMUNITY_SEARCH_INDEX_DIR", default=str(VAR_DIR / "search-index"))
+)
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

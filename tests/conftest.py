@@ -26,6 +26,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(autouse=True)
 def _fast_settings(settings: Any, tmp_path: Any) -> Any:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.COMMUNITY_SEARCH_INDEX_DIR = tmp_path / "search-index"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {

@@ -12,6 +12,7 @@ from community.actions import outbox
 from community.actions.engagement import follow_question
 from community.actions.reputation import award, reverse_post, reverse_source
 from community.actions.revisions import record_revision
+from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide, show
 from community.actions.spam import cancel_spam_penalty
 from community.actions.votes import reaward_votes
@@ -32,6 +33,7 @@ def post_answer(question: Question, *, author: User, body: str) -> Answer:
     Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1, last_activity_at=now)
     follow_question(question, user=author)
     outbox.record("notify.answer_posted", {"answer_id": answer.pk})
+    queue_reindex(question.pk)
     return answer
 
 
@@ -47,6 +49,7 @@ def edit_answer(answer: Answer, *, by: User, body: str, summary: str = "") -> An
     answer.save(update_fields=["body", "body_html", "edited_at"])
     Question.objects.filter(pk=answer.question_id).update(last_activity_at=now)
     record_revision(answer, author=by, at=now, summary=summary)
+    queue_reindex(answer.question_id)
     return answer
 
 
@@ -62,6 +65,7 @@ def delete_answer(answer: Answer, *, by: User) -> None:
             _revoke(live)
         Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(accepted_answer=None)
         reverse_post(answer)
+        queue_reindex(answer.question_id)
 
 
 @transaction.atomic
@@ -71,6 +75,7 @@ def restore_answer(answer: Answer, *, by: User) -> None:
         cancel_spam_penalty(answer)
         Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") + 1)
         reaward_votes(answer)
+        queue_reindex(answer.question_id)
 
 
 @transaction.atomic
@@ -107,6 +112,7 @@ def accept_answer(answer: Answer, *, by: User) -> Question:
     outbox.record(
         "notify.answer_accepted", {"answer_id": answer.pk, "by_id": by.pk, "acceptance": acceptance.pk}
     )
+    queue_reindex(question.pk)
     answer.question.refresh_from_db()
     return answer.question
 
@@ -118,6 +124,7 @@ def unaccept_answer(answer: Answer, *, by: User) -> Question:
     if live is not None:
         _revoke(live)
     Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(accepted_answer=None)
+    queue_reindex(answer.question_id)
     answer.question.refresh_from_db()
     return answer.question
 

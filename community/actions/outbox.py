@@ -43,16 +43,22 @@ def record(topic: str, payload: dict[str, Any]) -> OutboxItem:
         raise ValueError(f"No outbox handler is registered for {topic!r}")
     now = timezone.now()
     item = OutboxItem.objects.create(topic=topic, payload=payload, created_at=now, available_at=now)
-    transaction.on_commit(lambda: enqueue(item.pk))
+    transaction.on_commit(lambda: enqueue(item.pk, topic))
     return item
 
 
-def enqueue(item_id: int) -> bool:
+def queue_for(topic: str) -> str:
+    """Search index updates go to their own queue, whose single worker is the index's
+    only writer; everything else to the default queue."""
+    return "search" if topic.startswith("search.") else "celery"
+
+
+def enqueue(item_id: int, topic: str) -> bool:
     """Hand one row to the broker. Never raises: a broker outage must not fail a write."""
     from community.tasks import process_outbox_item_task
 
     try:
-        process_outbox_item_task.apply_async(args=(item_id,), retry=False)
+        process_outbox_item_task.apply_async(args=(item_id,), queue=queue_for(topic), retry=False)
     except Exception:  # the broker's errors vary by transport; all mean "try later"
         logger.warning("Broker unavailable; outbox item %s stays pending", item_id, exc_info=True)
         return False
@@ -86,13 +92,13 @@ def requeue_pending(*, now: Any = None, limit: int = 500) -> int:
     """Hand over again every row still pending past its retry delay. Returns how many."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.COMMUNITY_OUTBOX_RETRY_AFTER_SECONDS)
-    ids = list(
+    rows = list(
         OutboxItem.objects.filter(
             processed_at__isnull=True,
             available_at__lte=cutoff,
             attempts__lt=settings.COMMUNITY_OUTBOX_MAX_ATTEMPTS,
         )
         .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "topic")[:limit]
     )
-    return sum(1 for item_id in ids if enqueue(item_id))
+    return sum(1 for item_id, topic in rows if enqueue(item_id, topic))

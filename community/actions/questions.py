@@ -13,6 +13,7 @@ from community import permissions
 from community.actions.engagement import follow_question
 from community.actions.reputation import reverse_post
 from community.actions.revisions import record_revision
+from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide, show
 from community.actions.spam import cancel_spam_penalty
 from community.actions.votes import reaward_votes
@@ -41,6 +42,7 @@ def ask_question(
     question.tags.set(tags)
     record_revision(question, author=author, at=now)
     follow_question(question, user=author)
+    queue_reindex(question.pk)
     return question
 
 
@@ -78,6 +80,7 @@ def edit_question(
     question.save()
     question.tags.set(tags)
     record_revision(question, author=by, at=now, summary=summary)
+    queue_reindex(question.pk)
     return question
 
 
@@ -88,6 +91,7 @@ def delete_question(question: Question, *, by: User) -> None:
     permissions.check_can_delete(by, question)
     if hide(question, by=by):
         reverse_post(question)
+        queue_reindex(question.pk)
 
 
 @transaction.atomic
@@ -96,6 +100,7 @@ def restore_question(question: Question, *, by: User) -> None:
     if show(question):
         cancel_spam_penalty(question)
         reaward_votes(question)
+        queue_reindex(question.pk)
 
 
 def check_new_tags_allowed(user: User, tags: list[str]) -> None:

@@ -8,6 +8,7 @@ from django.db.models import F
 from accounts.models import User
 from community import permissions
 from community.actions.reputation import award, reverse_post, reverse_source
+from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide
 from community.models import Answer, Question
 from community.reputation import Reason
@@ -29,6 +30,7 @@ def remove_as_spam(post: Question | Answer, *, by: User) -> None:
         Question.objects.filter(pk=post.question_id, accepted_answer=post).update(accepted_answer=None)
     reverse_post(post)
     question = post if isinstance(post, Question) else post.question
+    queue_reindex(question.pk)
     award(
         post.author_id,
         reason=Reason.POST_SPAM,

@@ -21,6 +21,7 @@ from community.forms import AnswerForm, CommentForm, QuestionEditForm, QuestionF
 from community.models import Answer, Category, Question, Revision
 from community.querysets import question_page
 from community.views.helpers import invalid, viewer
+from community.views.search import related_to
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
@@ -105,6 +106,7 @@ def render_question(
             "answer_form": answer_form or AnswerForm(),
             "comment_form": CommentForm(),
             "structured_data": json.dumps(qa_page_data(request, page.question, page.answers)),
+            "related": related_to(question),
         },
         status=status,
     )

@@ -93,7 +93,8 @@ def celery_worker_process(real_broker: str, tmp_path: Path) -> Iterator[dict[str
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--hostname", f"service-test-{os.getpid()}@localhost"],
+         "-Q", "celery,search", "--without-gossip", "--without-mingle",
+         "--hostname", f"service-test-{os.getpid()}@localhost"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:

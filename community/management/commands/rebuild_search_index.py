@@ -1,0 +1,32 @@
+"""Rebuild the search index from the database, with a progress bar.
+
+Run it while the search worker is stopped (or let the worker's reconcile job repair the
+index instead): the search queue's worker is otherwise the index's only writer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from community.actions.search import rebuild
+from community.models import Question
+
+
+class Command(BaseCommand):
+    help = "Empty the search index and index every visible thread again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch", type=int, default=500)
+
+    def handle(self, *args: Any, batch: int = 500, **options: Any) -> None:
+        total = Question.objects.filter(is_deleted=False).count()
+        with tqdm(total=total, unit="thread", desc="Indexing", file=self.stderr, disable=None) as bar:
+
+            def progress(done: int, _total: int) -> None:
+                bar.update(done - bar.n)
+
+            indexed = rebuild(batch=batch, progress=progress)
+        self.stdout.write(self.style.SUCCESS(f"Indexed {indexed} thread(s)."))

@@ -1,0 +1,93 @@
+"""One search interface, engines behind it chosen by setting (COMMUNITY_SEARCH_ENGINE).
+
+Callers build a ``SearchQuery`` and get ``SearchResults``; the index holds one document
+per thread (a question with its answers) and, later, per knowledge article. Only the
+search worker writes the index (see ``community.actions.search``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    key: str  # "question:12"
+    kind: str  # "question" (knowledge articles join later)
+    question_id: int
+    title: str
+    body: str  # plain text of the question and its answers
+    tags: tuple[str, ...]
+    category: str
+    solved: bool
+    score: int
+    created_at: datetime
+    version: str  # changes whenever the document should be rewritten
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    tag: str = ""
+    category: str = ""
+    solved: bool | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    page: int = 1
+    per_page: int = 20
+    exclude_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    key: str
+    kind: str
+    question_id: int
+    title: str
+    title_html: str  # escaped, with <mark> around matches
+    snippet_html: str  # escaped, with <mark> around matches
+    tags: tuple[str, ...]
+    solved: bool
+    score: int
+    created_at: datetime
+    relevance: float
+
+
+@dataclass
+class SearchResults:
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 20
+    suggestion: str = ""  # "did you mean"
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+class SearchEngine(Protocol):
+    def index(self, documents: list[SearchDocument]) -> None: ...
+    def remove(self, keys: list[str]) -> None: ...
+    def search(self, query: SearchQuery) -> SearchResults: ...
+    def versions(self) -> dict[str, str]: ...
+    def clear(self) -> None: ...
+
+
+@cache
+def _engine_for(name: str, location: str) -> SearchEngine:
+    if name == "whoosh":
+        from community.search.whoosh_engine import WhooshEngine
+
+        return WhooshEngine(location)
+    raise ValueError(f"Unknown search engine {name!r}")
+
+
+def get_engine() -> SearchEngine:
+    from django.conf import settings
+
+    return _engine_for(settings.COMMUNITY_SEARCH_ENGINE, str(settings.COMMUNITY_SEARCH_INDEX_DIR))

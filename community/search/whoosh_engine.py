@@ -1,0 +1,229 @@
+"""The embedded engine: a Whoosh index on local disk, written by one worker only."""
+
+from __future__ import annotations
+
+import math
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.utils.html import escape
+from whoosh import highlight, index, qparser, query
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from community.search import SearchDocument, SearchHit, SearchQuery, SearchResults
+from community.search.text import clean_query, has_words
+
+# Ranking happens in two steps: BM25F picks the best CANDIDATES by text, then the
+# candidates are re-ranked with what the text cannot know (solved, votes, kind).
+CANDIDATES = 200
+SNIPPET_CHARS = 220
+
+
+def _schema() -> Schema:
+    return Schema(
+        key=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        question_id=NUMERIC(stored=True),
+        title=TEXT(stored=True, analyzer=StemmingAnalyzer(), field_boost=2.5),
+        body=TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True, field_boost=1.5),
+        # Unstemmed words of titles and tags, for "did you mean".
+        spell=TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True),
+        category=ID(stored=True),
+        solved=BOOLEAN(stored=True),
+        score=NUMERIC(stored=True, signed=True, bits=64),
+        created=NUMERIC(stored=True, bits=64),
+        version=STORED,
+    )
+
+
+class _MarkFormatter(highlight.Formatter):
+    """Escapes all text and wraps matches in <mark> (the snippet is user content)."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+
+def _boost(kind: str, solved: bool, score: int) -> float:
+    """How much more than its text score a candidate is worth."""
+    boost = 1.0
+    if kind == "article":
+        boost *= 1.6
+    if solved:
+        boost *= 1.3
+    return boost * (1.0 + 0.15 * math.log1p(max(score, 0)))
+
+
+class WhooshEngine:
+    def __init__(self, location: str) -> None:
+        self.path = Path(location)
+        self._lock = threading.Lock()
+        self._searcher: Any = None
+
+    # --- the index ----------------------------------------------------------------
+    def _index(self) -> Any:
+        self.path.mkdir(parents=True, exist_ok=True)
+        if index.exists_in(str(self.path)):
+            return index.open_dir(str(self.path))
+        return index.create_in(str(self.path), _schema())
+
+    def _fresh_searcher(self) -> Any:
+        """A searcher reused across queries until the index changes on disk.
+
+        Not ``Searcher.refresh()``: it reuses segment readers and then misses deletions
+        made in a segment it kept (an updated or removed thread would still be found).
+        """
+        with self._lock:
+            ix = self._index()
+            if self._searcher is None or self._searcher.reader().generation() != ix.latest_generation():
+                if self._searcher is not None:
+                    self._searcher.close()
+                self._searcher = ix.searcher()
+            return self._searcher
+
+    def index(self, documents: list[SearchDocument]) -> None:
+        if not documents:
+            return
+        writer = self._index().writer(limitmb=128)
+        try:
+            for doc in documents:
+                writer.update_document(
+                    key=doc.key,
+                    kind=doc.kind,
+                    question_id=doc.question_id,
+                    title=doc.title,
+                    body=doc.body,
+                    tags=",".join(doc.tags),
+                    spell=f"{doc.title} {' '.join(doc.tags)}",
+                    category=doc.category,
+                    solved=doc.solved,
+                    score=doc.score,
+                    created=int(doc.created_at.timestamp()),
+                    version=doc.version,
+                )
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def remove(self, keys: list[str]) -> None:
+        if not keys:
+            return
+        writer = self._index().writer()
+        for key in keys:
+            writer.delete_by_term("key", key)
+        writer.commit()
+
+    def versions(self) -> dict[str, str]:
+        with self._index().reader() as reader:
+            return {fields["key"]: fields.get("version", "") for fields in reader.all_stored_fields()}
+
+    def clear(self) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        index.create_in(str(self.path), _schema())
+        with self._lock:
+            self._searcher = None
+
+    # --- searching ----------------------------------------------------------------
+    def _parser(self, schema: Schema) -> qparser.QueryParser:
+        parser = qparser.MultifieldParser(
+            ["title", "body", "tags"], schema, group=qparser.OrGroup.factory(0.9)
+        )
+        # Plain words, "phrases", AND/OR/NOT and grouping; no field names, wildcards or
+        # ranges from the public (they are slow, or reach fields nobody should query).
+        for plugin in (
+            qparser.FieldsPlugin,
+            qparser.WildcardPlugin,
+            qparser.RangePlugin,
+            qparser.BoostPlugin,
+        ):
+            parser.remove_plugin_class(plugin)
+        return parser
+
+    def _filters(self, q: SearchQuery) -> list[Any]:
+        filters: list[Any] = []
+        if q.tag:
+            filters.append(query.Term("tags", q.tag.lower()))
+        if q.category:
+            filters.append(query.Term("category", q.category))
+        if q.solved is not None:
+            filters.append(query.Term("solved", q.solved))
+        if q.created_from or q.created_to:
+            start = int(q.created_from.timestamp()) if q.created_from else None
+            end = int(q.created_to.timestamp()) if q.created_to else None
+            filters.append(query.NumericRange("created", start, end))
+        return filters
+
+    def search(self, q: SearchQuery) -> SearchResults:
+        text, notices = clean_query(q.text)
+        results = SearchResults(page=q.page, per_page=q.per_page, notices=notices)
+        if not has_words(text):
+            results.notices.append("Type some words to search for.")
+            return results
+        searcher = self._fresh_searcher()
+        parsed = self._parser(searcher.schema).parse(text)
+        if parsed is query.NullQuery:
+            results.notices.append(
+                "Those words are too common to search on their own; add a more specific word."
+            )
+            return results
+        filters = self._filters(q)
+        exclude = query.Or([query.Term("key", key) for key in q.exclude_keys]) if q.exclude_keys else None
+        hits = searcher.search(
+            parsed,
+            limit=CANDIDATES,
+            filter=query.And(filters) if filters else None,
+            mask=exclude,
+            terms=True,
+        )
+        hits.formatter = _MarkFormatter()
+        hits.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        ranked = sorted(
+            hits, key=lambda hit: hit.score * _boost(hit["kind"], hit["solved"], hit["score"]), reverse=True
+        )
+        results.total = len(ranked)
+        start = (q.page - 1) * q.per_page
+        for hit in ranked[start : start + q.per_page]:
+            snippet = hit.highlights("body", top=2) or str(escape(hit["body"][:SNIPPET_CHARS]))
+            title_html = hit.highlights("title", top=1, minscore=0) or str(escape(hit["title"]))
+            results.hits.append(
+                SearchHit(
+                    key=hit["key"],
+                    kind=hit["kind"],
+                    question_id=hit["question_id"],
+                    title=hit["title"],
+                    title_html=title_html,
+                    snippet_html=snippet,
+                    tags=tuple(t for t in hit["tags"].split(",") if t),
+                    solved=hit["solved"],
+                    score=hit["score"],
+                    created_at=datetime.fromtimestamp(hit["created"], tz=UTC),
+                    relevance=hit.score * _boost(hit["kind"], hit["solved"], hit["score"]),
+                )
+            )
+        if results.total < 3:
+            results.suggestion = self._suggest(searcher, text)
+        return results
+
+    def _suggest(self, searcher: Any, text: str) -> str:
+        """A corrected query when some words are not in the index but close ones are."""
+        corrector = searcher.corrector("spell")
+        words = text.split()
+        changed = False
+        for i, word in enumerate(words):
+            plain = word.strip("\"'()").lower()
+            if len(plain) < 4 or searcher.reader().frequency("spell", plain):
+                continue
+            suggestions = corrector.suggest(plain, limit=1, maxdist=2)
+            if suggestions and suggestions[0] != plain:
+                words[i] = suggestions[0]
+                changed = True
+        return " ".join(words) if changed else ""

@@ -1,0 +1,75 @@
+"""Search, and the similar-question hints that deflect a question before it is asked."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, time
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from community.forms import SearchForm
+from community.models import Category
+from community.search import SearchQuery, SearchResults, get_engine
+from community.search.text import MAX_QUERY_CHARS
+
+logger = logging.getLogger("askwell.search")
+
+
+def safe_search(query: SearchQuery) -> SearchResults:
+    """Search, but never let a broken or missing index turn a page into a 500."""
+    try:
+        return get_engine().search(query)
+    except Exception:  # the engine's failures vary (index missing, locked, corrupt)
+        logger.exception("Search failed for %r", query.text[:100])
+        return SearchResults(notices=["Search is unavailable right now; please try again shortly."])
+
+
+SIMILAR_LIMIT = 5
+
+
+def _day(value: Any, end: bool = False) -> datetime | None:
+    if value is None:
+        return None
+    return datetime.combine(value, time.max if end else time.min, tzinfo=UTC)
+
+
+def search_view(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    context: dict[str, Any] = {"form": form, "categories": Category.objects.all()}
+    if not form.is_valid():
+        return render(request, "community/search.html", context, status=400)
+    data = form.cleaned_data
+    context["query"] = {k: v for k, v in data.items() if v and k != "page"}
+    if data["q"].strip():
+        status = data["status"]
+        context["results"] = safe_search(
+            SearchQuery(
+                text=data["q"],
+                tag=data["tag"],
+                category=data["category"],
+                solved={"solved": True, "unsolved": False}.get(status),
+                created_from=_day(data["since"]),
+                created_to=_day(data["until"], end=True),
+                page=data["page"] or 1,
+            )
+        )
+    return render(request, "community/search.html", context)
+
+
+def similar_view(request: HttpRequest) -> HttpResponse:
+    """An HTML fragment of threads like the title being typed (htmx on the ask page)."""
+    title = request.GET.get("title", "")[: MAX_QUERY_CHARS * 2]
+    results = None
+    if len(title.strip()) >= 4:
+        results = safe_search(SearchQuery(text=title, per_page=SIMILAR_LIMIT))
+    return render(request, "community/_similar.html", {"results": results, "title": title})
+
+
+def related_to(question: Any) -> list[Any]:
+    """Threads related to a question, for its page (best first, itself excluded)."""
+    query = SearchQuery(
+        text=question.title, per_page=SIMILAR_LIMIT, exclude_keys=(f"question:{question.pk}",)
+    )
+    return safe_search(query).hits

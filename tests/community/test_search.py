@@ -1,0 +1,194 @@
+"""Search: indexing through the outbox, queries with filters, highlights, did-you-mean,
+similar-question hints, reconciliation and rebuild, and absurd input."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import html5lib
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from community.actions import outbox
+from community.actions.answers import accept_answer, post_answer
+from community.actions.questions import ask_question, delete_question, edit_question
+from community.actions.search import rebuild, reconcile
+from community.models import Category, Question
+from community.search import SearchQuery, get_engine
+from tests.corpora import unsafe_parts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks):
+    """Run actions with their after-commit work (the outbox) executed, as in production."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+def ask(indexed, member, category, title, body, tags=()):
+    return indexed(ask_question, author=member, title=title, body=body, category=category, tags=list(tags))
+
+
+def search(text: str, **filters) -> list[str]:
+    return [hit.title for hit in get_engine().search(SearchQuery(text=text, **filters)).hits]
+
+
+def test_asking_indexes_the_thread_through_the_search_queue(indexed, member, category):
+    assert outbox.queue_for("search.index") == "search"
+    assert outbox.queue_for("notify.answer_posted") == "celery"
+    ask(
+        indexed,
+        member,
+        category,
+        "Bank sync stopped with error 429",
+        "The bank feed shows too many requests.",
+    )
+    assert search("bank sync") == ["Bank sync stopped with error 429"]
+
+
+def test_answers_edits_and_deletion_keep_the_index_current(indexed, member, other_member, category):
+    question = ask(indexed, member, category, "Invoice PDF shows wrong currency", "Every PDF shows dollars.")
+    indexed(post_answer, question, author=other_member, body="Change the template locale to de-CH.")
+    assert search("template locale") == [question.title]  # answers are part of the thread
+    new_title = "Invoice PDF shows the wrong currency symbol"
+    indexed(
+        edit_question, question, by=member, title=new_title, body=question.body, category=category, tags=[]
+    )
+    assert search("symbol") == [new_title]
+    indexed(delete_question, question, by=member)
+    assert search("currency") == []
+
+
+def test_stemming_phrases_and_highlighted_snippets(indexed, member, category):
+    ask(
+        indexed,
+        member,
+        category,
+        "Exporting invoices to CSV",
+        "I export invoices <b>every</b> month to a CSV file.",
+    )
+    ask(indexed, member, category, "Monthly CSV of expenses", "Expenses only, not invoices to export.")
+    assert "Exporting invoices to CSV" in search("export invoice")  # stemmed
+    assert search('"invoices every month"') == ["Exporting invoices to CSV"]
+    hit = get_engine().search(SearchQuery(text="export")).hits[0]
+    assert "<mark>" in hit.snippet_html
+    assert "<b>" not in hit.snippet_html  # user text is escaped (the Markdown renderer shows it as text)
+
+
+def test_filters_by_tag_category_status_and_date(indexed, member, category, answer_factory):
+    other = Category.objects.create(name="Mobile", slug="mobile")
+    old = ask(
+        indexed,
+        member,
+        category,
+        "Sync issue on the old app",
+        "Sync never finishes on the old app.",
+        ["export"],
+    )
+    new = indexed(
+        ask_question,
+        author=member,
+        title="Sync issue on mobile",
+        body="Sync on my phone.",
+        category=other,
+        tags=["billing"],
+    )
+    Question.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    indexed(accept_answer, answer_factory(question=new), by=member)
+    reconcile()  # the date change above was made behind the actions' backs; reconcile repairs it
+    assert search("sync", tag="billing") == [new.title]
+    assert search("sync", category="billing") == [old.title]
+    assert search("sync", solved=True) == [new.title]
+    assert search("sync", solved=False) == [old.title]
+    assert search("sync", created_from=timezone.now() - timedelta(days=7)) == [new.title]
+
+
+def test_solved_threads_rank_higher(indexed, member, category, answer_factory):
+    plain = ask(indexed, member, category, "Printer offline after update", "Printer offline.")
+    solved = ask(indexed, member, category, "Printer offline after update again", "Printer offline.")
+    indexed(accept_answer, answer_factory(question=solved), by=member)
+    results = search("printer offline")
+    assert results[0] == solved.title and plain.title in results
+
+
+def test_did_you_mean_for_misspellings(indexed, member, category):
+    ask(indexed, member, category, "Reconciliation report missing", "Where is the report?")
+    assert get_engine().search(SearchQuery(text="reconcilation")).suggestion == "reconciliation"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "   ", "x" * 10_000, "AND OR NOT", '"" () ** ~~ ^^', "\x00\x01\x02 bank", "title:secret key:q:1",
+     "a" * 300 + " bank", "the of and", "bank*", "[a TO z]"],
+)  # fmt: skip
+def test_absurd_queries_get_a_clear_page_never_a_500(client, indexed, member, category, raw):
+    ask(indexed, member, category, "Bank sync stopped", "The bank feed is stuck.")
+    response = client.get("/search/", {"q": raw})
+    assert response.status_code == 200
+    assert not unsafe_parts(response.content.decode(), allowed_script_srcs=("/static/",))
+
+
+def test_the_search_page_shows_results_notices_and_bad_filters(client, indexed, member, category):
+    ask(indexed, member, category, "Bank sync stopped", "The bank feed is stuck.")
+    page = client.get("/search/", {"q": "bank"}).content.decode()
+    assert "1 result" in page and "<mark>Bank</mark>" in page
+    assert (
+        "shortened to its first 300 characters"
+        in client.get("/search/", {"q": "bank " * 3000}).content.decode()
+    )
+    assert client.get("/search/", {"q": "bank", "since": "2026-02-30"}).status_code == 400
+    assert (
+        client.get("/search/", {"q": "bank", "since": "2026-03-01", "until": "2026-01-01"}).status_code == 400
+    )
+
+
+def test_similar_question_hints_while_typing_a_title(client, indexed, member, category):
+    ask(indexed, member, category, "Two-factor codes stopped working", "My authenticator codes fail.")
+    fragment = client.get("/questions/similar/", {"title": "two-factor codes"}).content.decode()
+    assert "Maybe already answered" in fragment and "stopped working" in fragment
+    assert client.get("/questions/similar/", {"title": "zz"}).content.decode().strip() == ""
+
+
+def test_a_question_page_shows_related_questions(client, indexed, member, category):
+    first = ask(indexed, member, category, "Refund a card payment partially", "Partial refund?")
+    second = ask(indexed, member, category, "Refund a PayPal payment", "Refund via PayPal?")
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "Related questions" in page and second.title in page
+    document = html5lib.parse(page, namespaceHTMLElements=False)
+    assert not [a for a in document.iter("a") if a.get("href") == f"/questions/{first.pk}/"]  # never itself
+
+
+def test_reconcile_adds_missing_fixes_stale_and_drops_deleted(question_factory):
+    kept = question_factory(title="Kept thread about webhooks")  # written without running the outbox
+    gone = question_factory(title="Gone thread about webhooks")
+    assert search("webhooks") == []
+    assert reconcile()["missing"] == 2
+    Question.objects.filter(pk=gone.pk).update(is_deleted=True)
+    Question.objects.filter(pk=kept.pk).update(title="Kept thread about signed webhooks", score=3)
+    assert reconcile()["removed"] == 1
+    assert search("webhooks") == ["Kept thread about signed webhooks"]
+
+
+def test_rebuild_command_indexes_everything_with_progress(question_factory, capsys):
+    for n in range(3):
+        question_factory(title=f"Thread number {n} about exports")
+    call_command("rebuild_search_index", "--batch", "2")
+    assert "Indexed 3 thread(s)." in capsys.readouterr().out
+    assert len(search("exports")) == 3
+    assert rebuild() == 3
+
+
+def test_a_broken_index_does_not_break_the_pages(client, question, settings, tmp_path):
+    broken = tmp_path / "not-a-dir"
+    broken.write_text("oops")
+    settings.COMMUNITY_SEARCH_INDEX_DIR = broken
+    assert client.get(question.get_absolute_url()).status_code == 200
+    page = client.get("/search/", {"q": "export"})
+    assert page.status_code == 200 and "Search is unavailable" in page.content.decode()
