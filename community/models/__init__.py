@@ -8,6 +8,7 @@ from community.models.outbox import OutboxItem
 from community.models.posts import Answer, Comment, Question, QuestionStatus
 from community.models.reputation import Acceptance, BadgeAward, RankReached, ReputationEvent
 from community.models.revisions import Revision
+from community.models.search import SearchEntry
 from community.models.votes import Vote
 
 __all__ = [
@@ -29,5 +30,6 @@ __all__ = [
     "RankReached",
     "ReputationEvent",
     "Revision",
+    "SearchEntry",
     "Vote",
 ]

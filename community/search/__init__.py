@@ -84,6 +84,10 @@ def _engine_for(name: str, location: str) -> SearchEngine:
         from community.search.whoosh_engine import WhooshEngine
 
         return WhooshEngine(location)
+    if name == "postgres":
+        from community.search.postgres_engine import PostgresEngine
+
+        return PostgresEngine(location)
     raise ValueError(f"Unknown search engine {name!r}")
 
 

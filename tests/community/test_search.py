@@ -166,8 +166,9 @@ def test_a_question_page_shows_related_questions(client, indexed, member, catego
 
 
 def test_reconcile_adds_missing_fixes_stale_and_drops_deleted(question_factory):
-    kept = question_factory(title="Kept thread about webhooks")  # written without running the outbox
+    kept = question_factory(title="Kept thread about webhooks")
     gone = question_factory(title="Gone thread about webhooks")
+    get_engine().clear()  # as if the index had lost them (a crashed worker, a restored backup)
     assert search("webhooks") == []
     assert reconcile()["missing"] == 2
     Question.objects.filter(pk=gone.pk).update(is_deleted=True)
@@ -185,10 +186,12 @@ def test_rebuild_command_indexes_everything_with_progress(question_factory, caps
     assert rebuild() == 3
 
 
-def test_a_broken_index_does_not_break_the_pages(client, question, settings, tmp_path):
-    broken = tmp_path / "not-a-dir"
-    broken.write_text("oops")
-    settings.COMMUNITY_SEARCH_INDEX_DIR = broken
+def test_a_broken_index_does_not_break_the_pages(client, question, monkeypatch):
+    class Broken:
+        def search(self, query):
+            raise OSError("index unreadable")
+
+    monkeypatch.setattr("community.views.search.get_engine", Broken)
     assert client.get(question.get_absolute_url()).status_code == 200
     page = client.get("/search/", {"q": "export"})
     assert page.status_code == 200 and "Search is unavailable" in page.content.decode()
