@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt co
 SERVICE_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell CELERY_BROKER_URL=redis://127.0.0.1:6379/14
 FAST_MARKERS := not service and not browser and not slow
 
-.PHONY: help venv run migrate demo lint test test-fast test-browser test-service test-slow chromium bench clean
+.PHONY: help venv run migrate demo lint test test-fast test-browser test-service test-slow chromium bench eval-search clean
 
 help:
 	@echo "make run   - set up, load demo data, serve http://127.0.0.1:8000 with worker and beat"
@@ -73,6 +73,9 @@ test: lint test-fast test-browser test-service
 
 bench: venv
 	$(PY) -m bench
+
+eval-search: venv
+	$(PY) -m bench.semeval
 
 clean:
 	rm -rf $(VENV) var

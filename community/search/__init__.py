@@ -39,6 +39,7 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
     exclude_keys: tuple[str, ...] = ()
+    snippets: bool = True  # highlighted titles and snippets (off for bulk ranking)
 
 
 @dataclass(frozen=True)

@@ -192,8 +192,12 @@ class WhooshEngine:
         results.total = len(ranked)
         start = (q.page - 1) * q.per_page
         for hit in ranked[start : start + q.per_page]:
-            snippet = hit.highlights("body", top=2) or str(escape(hit["body"][:SNIPPET_CHARS]))
-            title_html = hit.highlights("title", top=1, minscore=0) or str(escape(hit["title"]))
+            snippet = (q.snippets and hit.highlights("body", top=2)) or str(
+                escape(hit["body"][:SNIPPET_CHARS])
+            )
+            title_html = (q.snippets and hit.highlights("title", top=1, minscore=0)) or str(
+                escape(hit["title"])
+            )
             results.hits.append(
                 SearchHit(
                     key=hit["key"],
