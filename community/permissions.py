@@ -220,3 +220,13 @@ def can_remove_spam(user: Viewer, post: Question | Answer) -> bool:
 
 def check_can_remove_spam(user: Viewer, post: Question | Answer) -> None:
     _require(can_remove_spam(user, post), _("Only advocates and staff can remove a post as spam."))
+
+
+def can_say_solved_it(user: Viewer, question: Question) -> bool:
+    """ "This solved it": for members reading someone else's thread."""
+    return can_write(user) and not question.is_deleted and not _is_author(user, question)
+
+
+def check_can_say_solved_it(user: Viewer, question: Question) -> None:
+    check_can_write(user)
+    _require(not _is_author(user, question), _("This is your own question; accept an answer instead."))

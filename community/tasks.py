@@ -6,6 +6,7 @@ from celery import shared_task
 
 from community.actions import outbox
 from community.actions.badges import award_badges
+from community.actions.deflection import settle_hint_clicks
 from community.actions.mvp import sweep_mvp_terms
 from community.actions.search import reconcile
 from community.actions.votes import reverse_serial_votes
@@ -39,3 +40,8 @@ def reverse_serial_votes_task() -> int:
 @shared_task(name="community.reconcile_search_index")
 def reconcile_search_index_task() -> dict[str, int]:
     return reconcile()
+
+
+@shared_task(name="community.settle_deflection_clicks")
+def settle_deflection_clicks_task() -> int:
+    return settle_hint_clicks()

@@ -204,6 +204,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=env.int("COMMUNITY_SEARCH_RECONCILE_SECONDS", default=900)),
         "options": {"queue": "search"},
     },
+    "settle-deflection-clicks": {
+        "task": "community.settle_deflection_clicks",
+        "schedule": timedelta(seconds=env.int("COMMUNITY_DEFLECTION_SWEEP_SECONDS", default=600)),
+    },
     "requeue-pending-outbox": {
         "task": "community.requeue_pending_outbox",
         "schedule": timedelta(seconds=env.int("COMMUNITY_OUTBOX_SWEEP_SECONDS", default=60)),
@@ -292,3 +296,7 @@ COMMUNITY_MVP_REMINDER_DAYS = env.int("COMMUNITY_MVP_REMINDER_DAYS", default=30)
 # are treated as gaming; a beat job removes them and the reputation they moved.
 COMMUNITY_SERIAL_VOTES_THRESHOLD = env.int("COMMUNITY_SERIAL_VOTES_THRESHOLD", default=5)
 COMMUNITY_SERIAL_VOTES_WINDOW_MINUTES = env.int("COMMUNITY_SERIAL_VOTES_WINDOW_MINUTES", default=10)
+
+# Deflection: a hint click with no question asked within this many minutes counts as
+# "left the ask page without posting after a click".
+COMMUNITY_DEFLECTION_WAIT_MINUTES = env.int("COMMUNITY_DEFLECTION_WAIT_MINUTES", default=30)

@@ -1,6 +1,7 @@
 """Community data. Rows that matter are written only by ``community.actions``."""
 
 from community.models.categories import Category
+from community.models.deflection import DeflectionEvent, DeflectionKind
 from community.models.engagement import Follow, MeToo
 from community.models.mvp import MvpNomination, MvpTerm, NominationStatus
 from community.models.notifications import Notification, NotificationEvent
@@ -17,6 +18,8 @@ __all__ = [
     "BadgeAward",
     "Category",
     "Comment",
+    "DeflectionEvent",
+    "DeflectionKind",
     "Follow",
     "MeToo",
     "MvpNomination",

@@ -12,7 +12,20 @@ from community.models.base import MarkdownBody, SoftDeletable
 from community.querysets import AnswerQuerySet, CommentQuerySet, QuestionQuerySet
 
 RESERVED_SLUGS = frozenset(
-    {"edit", "delete", "restore", "revisions", "answer", "follow", "me-too", "vote", "comment", "spam"}
+    {
+        "edit",
+        "delete",
+        "restore",
+        "revisions",
+        "answer",
+        "follow",
+        "me-too",
+        "vote",
+        "comment",
+        "spam",
+        "solved-it",
+        "from-hint",
+    }
 )
 
 

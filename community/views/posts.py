@@ -18,6 +18,7 @@ from community.actions.answers import (
     unaccept_answer,
 )
 from community.actions.comments import add_comment, delete_comment, restore_comment
+from community.actions.deflection import record_solved_it
 from community.actions.engagement import follow_question, toggle_me_too, unfollow_question
 from community.actions.spam import remove_as_spam
 from community.actions.votes import cast_vote
@@ -200,6 +201,17 @@ def me_too_view(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "community/_me_too.html", {"question": question, "me_too": has_it, "can_me_too": True}
         )
+    return redirect(question)
+
+
+@login_required
+@require_POST
+def solved_it_view(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    record_solved_it(question, by=viewer(request))
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "community/_solved_it.html", {"question": question, "said": True})
+    messages.success(request, "Glad it helped — thanks for saying so.")
     return redirect(question)
 
 

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from community.actions.deflection import record_hint_clicked, record_hints_shown
 from community.forms import SearchForm
-from community.models import Category
+from community.models import Category, Question
 from community.search import SearchQuery, SearchResults, get_engine
 from community.search.text import MAX_QUERY_CHARS
 
@@ -64,7 +65,27 @@ def similar_view(request: HttpRequest) -> HttpResponse:
     results = None
     if len(title.strip()) >= 4:
         results = safe_search(SearchQuery(text=title, per_page=SIMILAR_LIMIT))
+        if results.hits:
+            record_hints_shown(
+                user=request.user,
+                session_key=_session_key(request),
+                typed=title,
+                question_ids=[hit.question_id for hit in results.hits],
+            )
     return render(request, "community/_similar.html", {"results": results, "title": title})
+
+
+def hint_click_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A similar-question hint was opened from the ask page: note it, then go there."""
+    question = get_object_or_404(Question.objects.visible_to(request.user), pk=pk)
+    record_hint_clicked(user=request.user, session_key=_session_key(request), question=question)
+    return redirect(question)
+
+
+def _session_key(request: HttpRequest) -> str:
+    if not request.session.session_key:
+        request.session.save()  # anonymous visitors too: deflection counts them
+    return request.session.session_key or ""
 
 
 def related_to(question: Any) -> list[Any]:

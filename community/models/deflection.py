@@ -1,0 +1,41 @@
+"""Deflection: evidence that an existing thread answered someone before they asked."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class DeflectionKind(models.TextChoices):
+    HINT_SHOWN = "hint_shown", "Similar questions shown while asking"
+    HINT_CLICKED = "hint_clicked", "Similar question opened from the ask page"
+    ABANDONED_AFTER_CLICK = "abandoned_after_click", "Left the ask page without posting after opening a hint"
+    SOLVED_IT = "solved_it", "“This solved it” on someone else's question"
+
+
+class DeflectionEvent(models.Model):
+    kind = models.CharField(max_length=30, choices=DeflectionKind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    question = models.ForeignKey(
+        "community.Question", null=True, blank=True, on_delete=models.CASCADE, related_name="deflections"
+    )
+    typed = models.CharField(max_length=200, blank=True)  # the title being typed, for hints
+    created_at = models.DateTimeField(db_index=True)
+    # Set on a click once it has been judged (abandoned or followed by a new question).
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "question"],
+                condition=models.Q(kind="solved_it"),
+                name="solved_it_once_per_member_and_question",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.question_id or ''}".strip()
