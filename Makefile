@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt co
 SERVICE_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell CELERY_BROKER_URL=redis://127.0.0.1:6379/14
 FAST_MARKERS := not service and not browser and not slow
 
-.PHONY: help venv run migrate demo lint test test-fast test-browser test-service test-slow chromium bench eval-search clean
+.PHONY: help venv run migrate demo lint test test-fast test-browser test-service test-slow chromium bench eval-search bench-search clean
 
 help:
 	@echo "make run   - set up, load demo data, serve http://127.0.0.1:8000 with worker and beat"
@@ -76,6 +76,14 @@ bench: venv
 
 eval-search: venv
 	$(PY) -m bench.semeval
+
+bench-search: venv
+	$(PY) -m bench.search --engine whoosh --docs 50000
+	@if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+	  psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='askwell_bench'" | grep -q 1 || \
+	    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE askwell_bench" >/dev/null; \
+	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell_bench $(PY) -m bench.search --engine postgres --docs 200000; \
+	else echo "SKIPPED the PostgreSQL search benchmark: no PostgreSQL on 127.0.0.1:5432."; fi
 
 clean:
 	rm -rf $(VENV) var

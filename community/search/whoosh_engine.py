@@ -18,8 +18,9 @@ from community.search.text import clean_query, has_words
 
 # Ranking happens in two steps: BM25F picks the best CANDIDATES by text, then the
 # candidates are re-ranked with what the text cannot know (solved, votes, kind).
-CANDIDATES = 200
+CANDIDATES = 100
 SNIPPET_CHARS = 220
+EXCERPT_CHARS = 1000
 
 
 def _schema() -> Schema:
@@ -28,7 +29,10 @@ def _schema() -> Schema:
         kind=ID(stored=True),
         question_id=NUMERIC(stored=True),
         title=TEXT(stored=True, analyzer=StemmingAnalyzer(), field_boost=2.5),
-        body=TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        # The body is indexed, not stored: loading long stored bodies for every candidate
+        # was the bulk of query time. A short excerpt is stored for snippets.
+        body=TEXT(analyzer=StemmingAnalyzer()),
+        excerpt=STORED,
         tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True, field_boost=1.5),
         # Unstemmed words of titles and tags, for "did you mean".
         spell=TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True),
@@ -72,7 +76,10 @@ class WhooshEngine:
     def _index(self) -> Any:
         self.path.mkdir(parents=True, exist_ok=True)
         if index.exists_in(str(self.path)):
-            return index.open_dir(str(self.path))
+            ix = index.open_dir(str(self.path))
+            if set(ix.schema.names()) == set(_schema().names()):
+                return ix
+            # An index from an older schema: start empty; the reconcile job refills it.
         return index.create_in(str(self.path), _schema())
 
     def _fresh_searcher(self) -> Any:
@@ -101,6 +108,7 @@ class WhooshEngine:
                     question_id=doc.question_id,
                     title=doc.title,
                     body=doc.body,
+                    excerpt=doc.body[:EXCERPT_CHARS],
                     tags=",".join(doc.tags),
                     spell=f"{doc.title} {' '.join(doc.tags)}",
                     category=doc.category,
@@ -133,10 +141,9 @@ class WhooshEngine:
             self._searcher = None
 
     # --- searching ----------------------------------------------------------------
-    def _parser(self, schema: Schema) -> qparser.QueryParser:
-        parser = qparser.MultifieldParser(
-            ["title", "body", "tags"], schema, group=qparser.OrGroup.factory(0.9)
-        )
+    def _parser(self, schema: Schema, *, any_word: bool = False) -> qparser.QueryParser:
+        group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
+        parser = qparser.MultifieldParser(["title", "body", "tags"], schema, group=group)
         # Plain words, "phrases", AND/OR/NOT and grouping; no field names, wildcards or
         # ranges from the public (they are slow, or reach fields nobody should query).
         for plugin in (
@@ -177,13 +184,16 @@ class WhooshEngine:
             return results
         filters = self._filters(q)
         exclude = query.Or([query.Term("key", key) for key in q.exclude_keys]) if q.exclude_keys else None
-        hits = searcher.search(
-            parsed,
-            limit=CANDIDATES,
-            filter=query.And(filters) if filters else None,
-            mask=exclude,
-            terms=True,
-        )
+        options = {
+            "limit": CANDIDATES,
+            "filter": query.And(filters) if filters else None,
+            "mask": exclude,
+            "terms": True,
+        }
+        # Every word first (precise, and fast on common words); any word when that finds nothing.
+        hits = searcher.search(parsed, **options)
+        if hits.is_empty():
+            hits = searcher.search(self._parser(searcher.schema, any_word=True).parse(text), **options)
         hits.formatter = _MarkFormatter()
         hits.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         ranked = sorted(
@@ -192,8 +202,9 @@ class WhooshEngine:
         results.total = len(ranked)
         start = (q.page - 1) * q.per_page
         for hit in ranked[start : start + q.per_page]:
-            snippet = (q.snippets and hit.highlights("body", top=2)) or str(
-                escape(hit["body"][:SNIPPET_CHARS])
+            excerpt = hit.get("excerpt", "")
+            snippet = (q.snippets and hit.highlights("body", text=excerpt, top=2)) or str(
+                escape(excerpt[:SNIPPET_CHARS])
             )
             title_html = (q.snippets and hit.highlights("title", top=1, minscore=0)) or str(
                 escape(hit["title"])

@@ -112,7 +112,7 @@ def test_filters_by_tag_category_status_and_date(indexed, member, category, answ
 
 def test_solved_threads_rank_higher(indexed, member, category, answer_factory):
     plain = ask(indexed, member, category, "Printer offline after update", "Printer offline.")
-    solved = ask(indexed, member, category, "Printer offline after update again", "Printer offline.")
+    solved = ask(indexed, member, category, "Printer offline after upgrade", "Printer offline.")
     indexed(accept_answer, answer_factory(question=solved), by=member)
     results = search("printer offline")
     assert results[0] == solved.title and plain.title in results

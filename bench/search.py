@@ -1,0 +1,148 @@
+"""Search benchmark with budgets (``make bench-search``).
+
+Builds an index of N threads by replicating the developer Stack Exchange dumps
+(bicycles.meta, french.meta, conlang.meta: each question with its answers) with
+variations, then reports indexing throughput and query latency p50/p95 over a fixed set
+of realistic 1–4 word queries, with very-common-word queries as their own row.
+
+    python -m bench.search --engine whoosh --docs 50000      # budget: p95 < 50 ms
+    DATABASE_URL=postgres://… python -m bench.search --engine postgres --docs 200000
+
+Exits non-zero when a p95 is over budget. Timing numbers, not pass/fail tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+DUMPS = Path(__file__).resolve().parents[2] / "shared" / "data" / "stackexchange"
+SITES = ("bicycles.meta.stackexchange.com", "french.meta.stackexchange.com", "conlang.meta.stackexchange.com")
+BUDGET_MS = 50.0
+COMMON_QUERIES = ["the", "how to", "question", "is the", "a an the of", "what is"]
+_TAG = re.compile(r"<[^>]+>")
+
+
+def threads_from_dumps() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(title, plain body of the question and its answers, tags) for every question."""
+    questions: dict[str, tuple[str, list[str], tuple[str, ...]]] = {}
+    answers: dict[str, list[str]] = defaultdict(list)
+    for site in SITES:
+        for row in ET.parse(DUMPS / site / "Posts.xml").getroot():  # noqa: S314 (fixed local files)
+            body = html.unescape(_TAG.sub(" ", row.get("Body", "")))
+            key = f"{site}:{row.get('Id')}"
+            if row.get("PostTypeId") == "1":
+                tags = tuple(t for t in re.split(r"[<>|]", row.get("Tags", "")) if t)
+                questions[key] = (row.get("Title", ""), [body], tags)
+            elif row.get("PostTypeId") == "2":
+                answers[f"{site}:{row.get('ParentId')}"].append(body)
+    return [
+        (title, "\n\n".join(bodies + answers[key]), tags) for key, (title, bodies, tags) in questions.items()
+    ]
+
+
+def documents(n: int, seed: int = 2016) -> list:
+    from community.search import SearchDocument
+
+    base = threads_from_dumps()
+    rng = random.Random(seed)
+    vocabulary = sorted(
+        {w for title, _, _ in base for w in title.lower().split() if w.isalpha() and len(w) > 3}
+    )
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    docs = []
+    for i in range(n):
+        title, body, tags = base[i % len(base)]
+        if i >= len(base):  # a variation: two extra words, paragraphs shuffled
+            title = f"{title} {rng.choice(vocabulary)} {rng.choice(vocabulary)}"
+            paragraphs = body.split("\n\n")
+            rng.shuffle(paragraphs)
+            body = "\n\n".join(paragraphs)
+        docs.append(
+            SearchDocument(
+                key=f"question:{i + 1}", kind="question", question_id=i + 1, title=title, body=body[:20000],
+                tags=tags, category="", solved=rng.random() < 0.4, score=rng.randint(-2, 40),
+                created_at=start + timedelta(minutes=i), version="bench",
+            )
+        )  # fmt: skip
+    return docs
+
+
+def realistic_queries(count: int = 60, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    titles = [t for t, _, _ in threads_from_dumps()]
+    queries = []
+    while len(queries) < count:
+        words = [w.strip("?.,:;()\"'") for w in rng.choice(titles).split() if len(w) > 3]
+        if words:
+            size = min(len(words), rng.randint(1, 4))
+            queries.append(" ".join(rng.sample(words, size)))
+    return queries
+
+
+def timed(engine, queries: list[str], rounds: int = 3) -> tuple[float, float]:
+    from community.search import SearchQuery
+
+    samples = []
+    for _ in range(rounds):
+        for text in queries:
+            started = time.perf_counter()
+            engine.search(SearchQuery(text=text))
+            samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engine", choices=["whoosh", "postgres"], default="whoosh")
+    parser.add_argument("--docs", type=int, default=50_000)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("ASKWELL_VAR_DIR", tempfile.mkdtemp(prefix="askwell-bench-search-"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from community.search import SearchQuery, _engine_for
+
+    if args.engine == "postgres":
+        call_command("migrate", verbosity=0)
+    engine = _engine_for(args.engine, tempfile.mkdtemp(prefix="askwell-index-"))
+    engine.clear()
+    docs = documents(args.docs)
+    started = time.perf_counter()
+    for i in range(0, len(docs), 2000):
+        engine.index(docs[i : i + 2000])
+    seconds = time.perf_counter() - started
+    print(
+        f"{args.engine}: indexed {len(docs)} threads in {seconds:.1f} s ({len(docs) / seconds:.0f} threads/s)"
+    )
+    engine.search(SearchQuery(text="warm up"))
+    failed = False
+    for label, queries in (
+        ("realistic 1–4 word queries", realistic_queries()),
+        ("very common words", COMMON_QUERIES),
+    ):
+        p50, p95 = timed(engine, queries)
+        verdict = "ok" if p95 < BUDGET_MS else "OVER BUDGET"
+        failed |= p95 >= BUDGET_MS
+        print(
+            f"  {label:<28} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   budget < {BUDGET_MS:.0f} ms   {verdict}"
+        )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
