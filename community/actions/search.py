@@ -10,7 +10,7 @@ Whoosh index. ``reconcile`` (beat) repairs missing, stale and deleted entries;
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
@@ -125,8 +125,3 @@ def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = N
     if progress:
         progress(done, total)
     return done
-
-
-def reindex_many(question_ids: Iterable[int]) -> None:
-    for question_id in question_ids:
-        queue_reindex(question_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import time
 from typing import Any
 
@@ -139,7 +140,7 @@ class PostgresEngine:
     def _filtered(self, q: SearchQuery) -> Any:
         entries = SearchEntry.objects.all()
         if q.tag:
-            entries = entries.filter(Q(tags__regex=rf"(^| ){_regex_literal(q.tag.lower())}( |$)"))
+            entries = entries.filter(Q(tags__regex=rf"(^| ){re.escape(q.tag.lower())}( |$)"))
         if q.category:
             entries = entries.filter(category=q.category)
         if q.solved is not None:
@@ -195,9 +196,3 @@ class PostgresEngine:
                 out[i] = close[0]
                 changed = True
         return " ".join(out) if changed else ""
-
-
-def _regex_literal(text: str) -> str:
-    import re
-
-    return re.escape(text)
