@@ -9,8 +9,9 @@ from django.utils import timezone
 from accounts.models import User
 from community import permissions
 from community.actions import outbox
+from community.actions.acceptance import detach_hidden_answer, revoke_acceptance
 from community.actions.engagement import follow_question
-from community.actions.reputation import award, reverse_post, reverse_source
+from community.actions.reputation import award, reverse_post
 from community.actions.revisions import record_revision
 from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide, show
@@ -59,11 +60,7 @@ def delete_answer(answer: Answer, *, by: User) -> None:
     reputation the answer earned or cost is reversed."""
     permissions.check_can_delete(by, answer)
     if hide(answer, by=by):
-        Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") - 1)
-        live = Acceptance.objects.filter(answer=answer, revoked_at__isnull=True).first()
-        if live is not None:
-            _revoke(live)
-        Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(accepted_answer=None)
+        detach_hidden_answer(answer)
         reverse_post(answer)
         queue_reindex(answer.question_id)
 
@@ -89,7 +86,7 @@ def accept_answer(answer: Answer, *, by: User) -> Question:
     if live is not None and live.answer_id == answer.pk:
         return question
     if live is not None:
-        _revoke(live)
+        revoke_acceptance(live)
     now = timezone.now()
     activity = {"accepted_answer": answer, "last_activity_at": now}
     if by.pk == question.author_id:
@@ -122,14 +119,8 @@ def unaccept_answer(answer: Answer, *, by: User) -> Question:
     permissions.check_can_accept(by, answer)
     live = Acceptance.objects.filter(answer=answer, revoked_at__isnull=True).first()
     if live is not None:
-        _revoke(live)
+        revoke_acceptance(live)
     Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(accepted_answer=None)
     queue_reindex(answer.question_id)
     answer.question.refresh_from_db()
     return answer.question
-
-
-def _revoke(acceptance: Acceptance) -> None:
-    """End an acceptance and cancel exactly the reputation it awarded."""
-    Acceptance.objects.filter(pk=acceptance.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    reverse_source(f"acceptance:{acceptance.pk}")

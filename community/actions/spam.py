@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 
 from accounts.models import User
 from community import permissions
+from community.actions.acceptance import detach_hidden_answer
 from community.actions.reputation import award, reverse_post, reverse_source
 from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide
@@ -26,8 +26,7 @@ def remove_as_spam(post: Question | Answer, *, by: User) -> None:
     if not hide(post, by=by):
         return
     if isinstance(post, Answer):
-        Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") - 1)
-        Question.objects.filter(pk=post.question_id, accepted_answer=post).update(accepted_answer=None)
+        detach_hidden_answer(post)
     reverse_post(post)
     question = post if isinstance(post, Question) else post.question
     queue_reindex(question.pk)

@@ -314,3 +314,17 @@ def test_members_cannot_remove_spam(client, answer_factory, voter):
     assert client.post(f"/answers/{answer.pk}/spam/").status_code == 403
     answer.refresh_from_db()
     assert not answer.is_deleted
+
+
+def test_removing_the_accepted_answer_as_spam_ends_the_acceptance(question, answer_factory, member, advocate):
+    from community.actions.spam import remove_as_spam
+    from community.models import Acceptance
+
+    answer = answer_factory(question=question)
+    before = rep(answer.author)
+    accept_answer(answer, by=member)
+    remove_as_spam(answer, by=advocate)
+    question.refresh_from_db()
+    assert question.accepted_answer is None and question.answer_count == 0
+    assert not Acceptance.objects.filter(question=question, revoked_at__isnull=True).exists()
+    assert rep(answer.author) == max(1, before - 100)
