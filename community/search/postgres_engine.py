@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from community.models import SearchEntry
 from community.search import SearchDocument, SearchHit, SearchQuery, SearchResults
-from community.search.text import clean_query, has_words
+from community.search.text import TOO_COMMON, start_results
 from community.search.whoosh_engine import CANDIDATES, SNIPPET_CHARS, _boost
 
 CONFIG = "english"
@@ -73,10 +73,8 @@ class PostgresEngine:
         SearchEntry.objects.all().delete()
 
     def search(self, q: SearchQuery) -> SearchResults:
-        text, notices = clean_query(q.text)
-        results = SearchResults(page=q.page, per_page=q.per_page, notices=notices)
-        if not has_words(text):
-            results.notices.append("Type some words to search for.")
+        text, results = start_results(q)
+        if not text:
             return results
         # websearch syntax: plain words (ANDed), "phrases", OR, -word. Words are ORed
         # for recall when all of them together match nothing.
@@ -134,7 +132,7 @@ class PostgresEngine:
         if results.total < 3:
             results.suggestion = self._suggest(text)
         if not results.total and not results.suggestion and not list(self._lexemes(text)):
-            results.notices.append("Those words are too common to search on their own; add a specific word.")
+            results.notices.append(TOO_COMMON)
         return results
 
     def _filtered(self, q: SearchQuery) -> Any:

@@ -1,9 +1,11 @@
-"""Query text cleaning and highlighting, shared by every engine (pure functions)."""
+"""Query cleaning, and the first step of every engine's search (shared, no I/O)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from community.search import SearchQuery, SearchResults
 
 MAX_QUERY_CHARS = 300
 _OPERATORS_ONLY = re.compile(r"^[\s\"'()*+\-!?:^~&|/\\\[\]{}<>=.,;]*$")
@@ -25,3 +27,19 @@ def clean_query(raw: str) -> tuple[str, list[str]]:
 
 def has_words(text: str) -> bool:
     return bool(text) and not _OPERATORS_ONLY.match(text)
+
+
+TOO_COMMON = "Those words are too common to search on their own; add a more specific word."
+
+
+def start_results(q: SearchQuery) -> tuple[str, SearchResults]:
+    """Every engine's first step: clean the text and open the results with its notices.
+
+    Returns the cleaned text, or "" when there is nothing to search for (the results
+    then already say so)."""
+    text, notices = clean_query(q.text)
+    results = SearchResults(page=q.page, per_page=q.per_page, notices=notices)
+    if not has_words(text):
+        results.notices.append("Type some words to search for.")
+        return "", results
+    return text, results

@@ -14,7 +14,7 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from community.search import SearchDocument, SearchHit, SearchQuery, SearchResults
-from community.search.text import clean_query, has_words
+from community.search.text import TOO_COMMON, start_results
 
 # Ranking happens in two steps: BM25F picks the best CANDIDATES by text, then the
 # candidates are re-ranked with what the text cannot know (solved, votes, kind).
@@ -170,17 +170,13 @@ class WhooshEngine:
         return filters
 
     def search(self, q: SearchQuery) -> SearchResults:
-        text, notices = clean_query(q.text)
-        results = SearchResults(page=q.page, per_page=q.per_page, notices=notices)
-        if not has_words(text):
-            results.notices.append("Type some words to search for.")
+        text, results = start_results(q)
+        if not text:
             return results
         searcher = self._fresh_searcher()
         parsed = self._parser(searcher.schema).parse(text)
         if parsed is query.NullQuery:
-            results.notices.append(
-                "Those words are too common to search on their own; add a more specific word."
-            )
+            results.notices.append(TOO_COMMON)
             return results
         filters = self._filters(q)
         exclude = query.Or([query.Term("key", key) for key in q.exclude_keys]) if q.exclude_keys else None
