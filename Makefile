@@ -76,6 +76,7 @@ bench: venv
 
 eval-search: venv
 	$(PY) -m bench.semeval
+	$(PY) -m bench.duplicates
 
 bench-search: venv
 	$(PY) -m bench.search --engine whoosh --docs 50000

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from allauth.account.forms import ResetPasswordForm
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -24,6 +26,35 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "display_name", "is_staff", "is_active", "date_joined")
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ("send_claim_link",)
+
+    @admin.action(description="Send a claim link (set-password email) to imported members")
+    def send_claim_link(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Hand an imported placeholder account to the person it stands for.
+
+        Staff first set the email address the person gave them; this sends the usual
+        set-password link there. Until then the account has no password and no email,
+        so nobody can sign in as it.
+        """
+        sent, refused = 0, []
+        for user in queryset:
+            if user.has_usable_password() or not user.email:
+                refused.append(user.username)
+                continue
+            form = ResetPasswordForm(data={"email": user.email})
+            if form.is_valid():
+                form.save(request)
+                sent += 1
+            else:
+                refused.append(user.username)
+        if sent:
+            self.message_user(request, f"Sent {sent} claim link(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                "Not sent (already claimed, or no email address set yet): " + ", ".join(refused[:20]),
+                messages.WARNING,
+            )
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         readonly = tuple(super().get_readonly_fields(request, obj))

@@ -69,6 +69,7 @@ class QuestionPage:
     question: Question
     answers: list[Answer]
     question_comments: list[Comment]
+    links: list[tuple[str, Question]] = field(default_factory=list)
     votes: dict[str, int] = field(default_factory=dict)
     following: bool = False
     me_too: bool = False
@@ -86,17 +87,17 @@ def question_page(question: Question, viewer: Viewer) -> QuestionPage:
 
     The accepted answer comes first, then by score, then oldest first.
     """
-    from community.models import Comment, Follow, MeToo, Vote
+    from community.models import Comment, Follow, MeToo, QuestionLink, Vote
 
     comments = (
         Comment.objects.visible_to(viewer)
-        .select_related("author")
+        .select_related("author", "import_site")
         .prefetch_related("author__groups")
         .order_by("created_at")
     )
     answers: list[Answer] = list(
         question.answers.visible_to(viewer)
-        .select_related("author")
+        .select_related("author", "import_site")
         .prefetch_related(
             "author__groups", Prefetch("comments", queryset=comments, to_attr="visible_comments")
         )
@@ -112,6 +113,16 @@ def question_page(question: Question, viewer: Viewer) -> QuestionPage:
         answers=answers,
         question_comments=list(comments.filter(question=question)),
     )
+    for link in QuestionLink.objects.filter(Q(source=question) | Q(target=question)).select_related(
+        "source", "target"
+    ):
+        if link.source_id == question.pk and not link.target.is_deleted:
+            label = "Duplicate of" if link.kind == "duplicate" else "Linked"
+            page.links.append((label, link.target))
+        elif link.target_id == question.pk and not link.source.is_deleted:
+            label = "Duplicates of this" if link.kind == "duplicate" else "Linked"
+            page.links.append((label, link.source))
+    page.links.sort(key=lambda pair: (pair[0] != "Duplicate of", pair[0], pair[1].title))
     if viewer.is_authenticated:
         own_votes = Vote.objects.filter(user=viewer).filter(
             Q(question=question) | Q(answer__in=[answer.pk for answer in answers])

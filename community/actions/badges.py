@@ -20,14 +20,17 @@ def member_stats(user_ids: Iterable[int]) -> dict[int, MemberStats]:
     """The statistics the badge rules read, for many members in a fixed number of queries."""
     ids = list(set(user_ids))
     stats = {pk: MemberStats() for pk in ids}
-    live_questions = Question.objects.filter(author__in=ids, is_deleted=False)
+    # Imported history earns no badges: only what members did here counts.
+    live_questions = Question.objects.filter(author__in=ids, is_deleted=False, import_site__isnull=True)
     for author, count, best in (
         live_questions.values("author")
         .annotate(n=Count("pk"), best=Max("score"))
         .values_list("author", "n", "best")
     ):
         stats[author].questions, stats[author].best_question_score = count, best or 0
-    live_answers = Answer.objects.filter(author__in=ids, is_deleted=False, question__is_deleted=False)
+    live_answers = Answer.objects.filter(
+        author__in=ids, is_deleted=False, question__is_deleted=False, import_site__isnull=True
+    )
     for author, count, best in (
         live_answers.values("author")
         .annotate(n=Count("pk"), best=Max("score"))

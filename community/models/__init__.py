@@ -3,6 +3,7 @@
 from community.models.categories import Category
 from community.models.deflection import DeflectionEvent, DeflectionKind
 from community.models.engagement import Follow, MeToo
+from community.models.imports import ImportedUser, ImportSite, LinkKind, QuestionLink
 from community.models.mvp import MvpNomination, MvpTerm, NominationStatus
 from community.models.notifications import Notification, NotificationEvent
 from community.models.outbox import OutboxItem
@@ -21,6 +22,9 @@ __all__ = [
     "DeflectionEvent",
     "DeflectionKind",
     "Follow",
+    "ImportSite",
+    "ImportedUser",
+    "LinkKind",
     "MeToo",
     "MvpNomination",
     "MvpTerm",
@@ -29,6 +33,7 @@ __all__ = [
     "NotificationEvent",
     "OutboxItem",
     "Question",
+    "QuestionLink",
     "QuestionStatus",
     "RankReached",
     "ReputationEvent",

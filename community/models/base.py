@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 
@@ -31,3 +33,47 @@ class MarkdownBody(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Imported(models.Model):
+    """Provenance of a post brought in by ``manage.py import_stackexchange`` (null: native)."""
+
+    import_site = models.ForeignKey(
+        "community.ImportSite", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    external_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    licence = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_imported(self) -> bool:
+        return self.import_site_id is not None
+
+    @property
+    def licence_url(self) -> str:
+        """The Creative Commons deed for ``licence`` ("CC BY-SA 3.0" → …/by-sa/3.0/)."""
+        match = re.fullmatch(r"CC BY-SA (\d\.\d)", self.licence.strip())
+        return f"https://creativecommons.org/licenses/by-sa/{match.group(1)}/" if match else ""
+
+    @property
+    def source_url(self) -> str:
+        """The post on its source site."""
+        site = self.import_site
+        if site is None or self.external_id is None:
+            return ""
+        kind = type(self).__name__
+        if kind == "Question":
+            return site.question_url(self.external_id)
+        if kind == "Answer":
+            return site.answer_url(self.external_id)
+        return f"{site.base_url}/posts/comments/{self.external_id}"
+
+
+def one_per_source(model: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=["import_site", "external_id"],
+        condition=models.Q(import_site__isnull=False),
+        name=f"one_{model}_per_source_id",
+    )

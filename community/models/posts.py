@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
-from community.models.base import MarkdownBody, SoftDeletable
+from community.models.base import Imported, MarkdownBody, SoftDeletable, one_per_source
 from community.querysets import AnswerQuerySet, CommentQuerySet, QuestionQuerySet
 
 RESERVED_SLUGS = frozenset(
@@ -35,7 +35,7 @@ class QuestionStatus(models.TextChoices):
     SOLVED = "solved", "Solved"
 
 
-class Question(SoftDeletable, MarkdownBody):
+class Question(SoftDeletable, MarkdownBody, Imported):
     title = models.CharField(max_length=300)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="questions")
     category = models.ForeignKey(
@@ -55,6 +55,9 @@ class Question(SoftDeletable, MarkdownBody):
     # Counters are denormalized and maintained with F() by the actions;
     # ``manage.py recount_community`` recomputes them from the rows.
     score = models.IntegerField(default=0, db_index=True)
+    # An imported post's score on its source site (whose votes carry no voter): the
+    # baseline that local votes add to and that ``recount_community`` never resets.
+    imported_score = models.IntegerField(default=0, editable=False)
     answer_count = models.PositiveIntegerField(default=0)
     me_too_count = models.PositiveIntegerField(default=0)
     accepted_answer = models.ForeignKey(
@@ -69,6 +72,7 @@ class Question(SoftDeletable, MarkdownBody):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [one_per_source("question")]
 
     def __str__(self) -> str:
         return self.title
@@ -96,17 +100,19 @@ class Question(SoftDeletable, MarkdownBody):
         return reverse("community:question_detail", kwargs={"pk": self.pk, "slug": self.slug})
 
 
-class Answer(SoftDeletable, MarkdownBody):
+class Answer(SoftDeletable, MarkdownBody, Imported):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers")
     created_at = models.DateTimeField(db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     score = models.IntegerField(default=0)
+    imported_score = models.IntegerField(default=0, editable=False)
 
     objects = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [one_per_source("answer")]
 
     def __str__(self) -> str:
         return f"Answer {self.pk} to question {self.question_id}"
@@ -119,7 +125,7 @@ class Answer(SoftDeletable, MarkdownBody):
         return f"{self.question.get_absolute_url()}#answer-{self.pk}"
 
 
-class Comment(SoftDeletable, MarkdownBody):
+class Comment(SoftDeletable, MarkdownBody, Imported):
     """A short remark on a question or on an answer (exactly one of the two)."""
 
     question = models.ForeignKey(
@@ -142,7 +148,8 @@ class Comment(SoftDeletable, MarkdownBody):
                     | models.Q(question__isnull=True, answer__isnull=False)
                 ),
                 name="comment_on_exactly_one_post",
-            )
+            ),
+            one_per_source("comment"),
         ]
 
     def __str__(self) -> str:

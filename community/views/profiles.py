@@ -22,7 +22,7 @@ from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.ranks import next_rank, progress_to_next
 from community.charts import cumulative_by_day, reputation_chart
-from community.models import BadgeAward, MvpTerm, ReputationEvent
+from community.models import BadgeAward, ImportedUser, MvpTerm, ReputationEvent
 from community.querysets import profile_activity
 
 CHART_DAYS = 180
@@ -48,6 +48,7 @@ def profile_view(request: HttpRequest, username: str) -> HttpResponse:
         "community/profile.html",
         {
             "member": member,
+            "placeholder": ImportedUser.objects.filter(user=member).select_related("site").first(),
             "questions": questions,
             "answers": answers,
             "ledger": ledger,

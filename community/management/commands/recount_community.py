@@ -1,4 +1,8 @@
-"""Recompute the denormalized counters (scores, answer and "I have this too" counts)."""
+"""Recompute the denormalized counters (scores, answer and "I have this too" counts).
+
+A score is the post's imported baseline (its score on the source site, 0 for native
+posts) plus the sum of its local votes: recounting adds to that baseline, never resets it.
+"""
 
 from __future__ import annotations
 
@@ -44,7 +48,11 @@ class Command(BaseCommand):
             ),
         )
         for q in questions.iterator():
-            wanted = {"score": q.true_score, "answer_count": q.true_answers, "me_too_count": q.true_me_too}
+            wanted = {
+                "score": q.imported_score + q.true_score,
+                "answer_count": q.true_answers,
+                "me_too_count": q.true_me_too,
+            }
             wrong = {k: v for k, v in wanted.items() if getattr(q, k) != v}
             if wrong:
                 drifted += 1
@@ -52,11 +60,12 @@ class Command(BaseCommand):
                 if fix:
                     Question.objects.filter(pk=q.pk).update(**wrong)
         for a in Answer.objects.annotate(true_score=_sum_of_votes("answer")).iterator():
-            if a.score != a.true_score:
+            true_score = a.imported_score + a.true_score
+            if a.score != true_score:
                 drifted += 1
-                self.stdout.write(f"answer {a.pk}: score {a.score} → {a.true_score}")
+                self.stdout.write(f"answer {a.pk}: score {a.score} → {true_score}")
                 if fix:
-                    Answer.objects.filter(pk=a.pk).update(score=a.true_score)
+                    Answer.objects.filter(pk=a.pk).update(score=true_score)
         verdict = "Fixed" if fix else "Found"
         style = self.style.SUCCESS if fix or not drifted else self.style.WARNING
         self.stdout.write(style(f"{verdict} {drifted} drifted row(s)."))
