@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from community.models import Answer, Category, Comment, Notification, OutboxItem, Question
+from community.models import Answer, Article, Category, Comment, Notification, OutboxItem, Question
 
 
 @admin.register(Category)
@@ -45,3 +45,12 @@ class NotificationAdmin(admin.ModelAdmin):
 class OutboxItemAdmin(admin.ModelAdmin):
     list_display = ("pk", "topic", "created_at", "attempts", "processed_at")
     list_filter = ("topic",)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "author", "review_by", "helpful_count", "not_helpful_count", "is_deleted")
+    list_filter = ("is_deleted",)
+    search_fields = ("title", "summary", "body")
+    raw_id_fields = ("author", "source_question", "deleted_by")
+    readonly_fields = ("body_html", "helpful_count", "not_helpful_count", "attribution", "licence")

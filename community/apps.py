@@ -7,4 +7,4 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         # Outbox handlers register themselves on import; the worker needs them loaded.
-        from community.actions import notifications, search  # noqa: F401
+        from community.actions import articles, notifications, search  # noqa: F401

@@ -32,18 +32,17 @@ def diff_text(old: str, new: str) -> list[Chunk]:
     return chunks
 
 
-def revision_diffs(revisions: list[Any]) -> list[dict[str, Any]]:
-    """Newest first: each revision with the diff of its title, tags and body from the last."""
+def revision_diffs(
+    revisions: list[Any], *, fields: tuple[str, ...] = ("title", "tags", "body"), note: str = "summary"
+) -> list[dict[str, Any]]:
+    """Newest first: each revision with the diff of each field from the revision before,
+    and its edit note (the attribute named by ``note``)."""
     rows = []
     previous = None
     for revision in revisions:
-        rows.append(
-            {
-                "revision": revision,
-                "title": diff_text(previous.title if previous else "", revision.title),
-                "tags": diff_text(previous.tags if previous else "", revision.tags),
-                "body": diff_text(previous.body if previous else "", revision.body),
-            }
-        )
+        row: dict[str, Any] = {"revision": revision, "note": getattr(revision, note, "")}
+        for name in fields:
+            row[name] = diff_text(getattr(previous, name) if previous else "", getattr(revision, name))
+        rows.append(row)
         previous = revision
     return list(reversed(rows))

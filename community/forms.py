@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from taggit.models import Tag
 
 from community import permissions
@@ -228,3 +229,66 @@ class SearchForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("The “From” date is after the “To” date.")
         return data
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        strip=False,
+        min_length=settings.COMMUNITY_TITLE_MIN_LENGTH,
+        max_length=settings.COMMUNITY_TITLE_MAX_LENGTH,
+        help_text="What a customer would search for.",
+    )
+    summary = forms.CharField(
+        label="Summary",
+        strip=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One or two sentences: the answer in short. Shown in lists and search.",
+    )
+    body = BodyField(
+        min_length=settings.COMMUNITY_BODY_MIN_LENGTH,
+        max_length=settings.COMMUNITY_BODY_MAX_LENGTH * 2,
+        help_text="Markdown. Prefilled from the question and its accepted answer: rewrite it as a guide.",
+    )
+    tags = TagsField(label="Tags")
+    review_by = forms.DateField(
+        label="Review by",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="After this date support staff are reminded to check the article is still true.",
+    )
+    note = forms.CharField(label="Edit note", required=False, max_length=300)
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"]
+        _not_blank(title, "The title")
+        return title
+
+    def clean_summary(self) -> str:
+        summary: str = self.cleaned_data["summary"]
+        _not_blank(summary, "The summary")
+        return summary
+
+    def clean_review_by(self) -> Any:
+        value = self.cleaned_data["review_by"]
+        if value < timezone.localdate():
+            raise forms.ValidationError("The review date cannot be in the past.")
+        return value
+
+
+class ArticleFeedbackForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")], coerce=lambda value: value == "yes"
+    )
+    comment = forms.CharField(
+        label="What was missing or wrong? (optional)",
+        required=False,
+        strip=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ArticleFilterForm(forms.Form):
+    tag = forms.CharField(required=False, max_length=100)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
-    from community.models import Answer, Comment, Question
+    from community.models import Answer, Article, Comment, Question
 
     Viewer: TypeAlias = User | AnonymousUser
     Post: TypeAlias = Question | Answer | Comment
@@ -230,3 +230,39 @@ def can_say_solved_it(user: Viewer, question: Question) -> bool:
 def check_can_say_solved_it(user: Viewer, question: Question) -> None:
     check_can_write(user)
     _require(not _is_author(user, question), _("This is your own question; accept an answer instead."))
+
+
+def can_capture_article(user: Viewer, question: Question) -> bool:
+    """Staff and advocates turn a solved thread into a knowledge article."""
+    return (
+        can_write(user)
+        and is_advocate(user)
+        and not question.is_deleted
+        and question.accepted_answer_id is not None
+    )
+
+
+def check_can_capture_article(user: Viewer, question: Question) -> None:
+    check_can_write(user)
+    _require(is_advocate(user), _("Only advocates and staff can capture knowledge articles."))
+    _require(not question.is_deleted, _("This question has been deleted."))
+    _require(
+        question.accepted_answer_id is not None,
+        _("Only a solved thread (one with an accepted answer) can become an article."),
+    )
+
+
+def can_edit_article(user: Viewer, article: Article) -> bool:
+    return can_write(user) and is_advocate(user) and not article.is_deleted
+
+
+def check_can_edit_article(user: Viewer, article: Article) -> None:
+    _require(can_edit_article(user, article), _("Only advocates and staff can edit knowledge articles."))
+
+
+def can_review_article(user: Viewer, article: Article | None = None) -> bool:
+    return is_support_staff(user)
+
+
+def check_can_review_article(user: Viewer) -> None:
+    _require(can_review_article(user), _("Only support staff review knowledge articles."))

@@ -70,6 +70,7 @@ class QuestionPage:
     answers: list[Answer]
     question_comments: list[Comment]
     links: list[tuple[str, Question]] = field(default_factory=list)
+    articles: list[Any] = field(default_factory=list)
     votes: dict[str, int] = field(default_factory=dict)
     following: bool = False
     me_too: bool = False
@@ -87,7 +88,7 @@ def question_page(question: Question, viewer: Viewer) -> QuestionPage:
 
     The accepted answer comes first, then by score, then oldest first.
     """
-    from community.models import Comment, Follow, MeToo, QuestionLink, Vote
+    from community.models import Article, Comment, Follow, MeToo, QuestionLink, Vote
 
     comments = (
         Comment.objects.visible_to(viewer)
@@ -122,6 +123,7 @@ def question_page(question: Question, viewer: Viewer) -> QuestionPage:
         elif link.target_id == question.pk and not link.source.is_deleted:
             label = "Duplicates of this" if link.kind == "duplicate" else "Linked"
             page.links.append((label, link.source))
+    page.articles = list(Article.objects.filter(source_question=question, is_deleted=False).order_by("pk"))
     page.links.sort(key=lambda pair: (pair[0] != "Duplicate of", pair[0], pair[1].title))
     if viewer.is_authenticated:
         own_votes = Vote.objects.filter(user=viewer).filter(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from community.actions import outbox
+from community.actions.articles import remind_reviews
 from community.actions.badges import award_badges
 from community.actions.deflection import settle_hint_clicks
 from community.actions.mvp import sweep_mvp_terms
@@ -45,3 +46,8 @@ def reconcile_search_index_task() -> dict[str, int]:
 @shared_task(name="community.settle_deflection_clicks")
 def settle_deflection_clicks_task() -> int:
     return settle_hint_clicks()
+
+
+@shared_task(name="community.remind_article_reviews")
+def remind_article_reviews_task() -> int:
+    return remind_reviews()

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from community.views import mvp, notifications, posts, profiles, questions, reputation, search
+from community.views import articles, mvp, notifications, posts, profiles, questions, reputation, search
 
 
 class PostKindConverter:
@@ -34,6 +34,7 @@ urlpatterns = [
     path("questions/<int:pk>/me-too/", posts.me_too_view, name="me_too"),
     path("questions/<int:pk>/solved-it/", posts.solved_it_view, name="solved_it"),
     path("questions/<int:pk>/from-hint/", search.hint_click_view, name="hint_click"),
+    path("questions/<int:pk>/capture-article/", articles.article_capture_view, name="article_capture"),
     path("answers/<int:pk>/edit/", posts.answer_edit_view, name="answer_edit"),
     path("answers/<int:pk>/delete/", posts.answer_delete_view, name="answer_delete"),
     path("answers/<int:pk>/restore/", posts.answer_restore_view, name="answer_restore"),
@@ -46,6 +47,14 @@ urlpatterns = [
     path("comments/<int:pk>/restore/", posts.comment_restore_view, name="comment_restore"),
     # Last among question paths: a slug never shadows an action (see Question.slug).
     path("questions/<int:pk>/<str:slug>/", questions.question_detail_view, name="question_detail"),
+    path("articles/", articles.article_list_view, name="article_list"),
+    path("articles/<int:pk>/", articles.article_redirect_view, name="article_redirect"),
+    path("articles/<int:pk>/edit/", articles.article_edit_view, name="article_edit"),
+    path("articles/<int:pk>/helpful/", articles.article_feedback_view, name="article_feedback"),
+    path("articles/<int:pk>/reviewed/", articles.article_reviewed_view, name="article_reviewed"),
+    path("articles/<int:pk>/revisions/", articles.article_revisions_view, name="article_revisions"),
+    path("articles/<int:pk>/from-hint/", articles.article_hint_click_view, name="article_hint_click"),
+    path("articles/<int:pk>/<str:slug>/", articles.article_detail_view, name="article_detail"),
     path("tags/", questions.tag_list_view, name="tag_list"),
     path("tags/autocomplete/", questions.tag_autocomplete_view, name="tag_autocomplete"),
     path("tags/<str:tag>/", questions.question_list_view, name="tag_detail"),

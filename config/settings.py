@@ -208,6 +208,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.settle_deflection_clicks",
         "schedule": timedelta(seconds=env.int("COMMUNITY_DEFLECTION_SWEEP_SECONDS", default=600)),
     },
+    "remind-article-reviews": {
+        "task": "community.remind_article_reviews",
+        "schedule": timedelta(seconds=env.int("COMMUNITY_ARTICLE_REVIEW_SWEEP_SECONDS", default=3600)),
+    },
     "requeue-pending-outbox": {
         "task": "community.requeue_pending_outbox",
         "schedule": timedelta(seconds=env.int("COMMUNITY_OUTBOX_SWEEP_SECONDS", default=60)),
@@ -300,3 +304,5 @@ COMMUNITY_SERIAL_VOTES_WINDOW_MINUTES = env.int("COMMUNITY_SERIAL_VOTES_WINDOW_M
 # Deflection: a hint click with no question asked within this many minutes counts as
 # "left the ask page without posting after a click".
 COMMUNITY_DEFLECTION_WAIT_MINUTES = env.int("COMMUNITY_DEFLECTION_WAIT_MINUTES", default=30)
+# A knowledge article's default review date is this many days after it is written or reviewed.
+COMMUNITY_ARTICLE_REVIEW_DAYS = env.int("COMMUNITY_ARTICLE_REVIEW_DAYS", default=180)

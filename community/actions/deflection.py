@@ -10,34 +10,39 @@ from django.utils import timezone
 
 from accounts.models import User
 from community import permissions
-from community.models import DeflectionEvent, DeflectionKind, Question
+from community.models import Article, DeflectionEvent, DeflectionKind, Question
 
 
 def _who(user: object) -> User | None:
     return user if isinstance(user, User) else None
 
 
-def record_hints_shown(*, user: object, session_key: str, typed: str, question_ids: list[int]) -> None:
+def record_hints_shown(*, user: object, session_key: str, typed: str, hits: list[tuple[str, int]]) -> None:
+    """``hits``: the (kind, id) of each thread or article shown, kind "question" or "article"."""
     now = timezone.now()
     DeflectionEvent.objects.bulk_create(
         DeflectionEvent(
             kind=DeflectionKind.HINT_SHOWN,
             user=_who(user),
             session_key=session_key,
-            question_id=pk,
+            question_id=pk if kind != "article" else None,
+            article_id=pk if kind == "article" else None,
             typed=typed[:200],
             created_at=now,
         )
-        for pk in question_ids
+        for kind, pk in hits
     )
 
 
-def record_hint_clicked(*, user: object, session_key: str, question: Question) -> DeflectionEvent:
+def record_hint_clicked(
+    *, user: object, session_key: str, question: Question | None = None, article: Article | None = None
+) -> DeflectionEvent:
     return DeflectionEvent.objects.create(
         kind=DeflectionKind.HINT_CLICKED,
         user=_who(user),
         session_key=session_key,
         question=question,
+        article=article,
         created_at=timezone.now(),
     )
 
@@ -81,6 +86,7 @@ def settle_hint_clicks(*, now: datetime | None = None) -> int:
                     user_id=click.user_id,
                     session_key=click.session_key,
                     question_id=click.question_id,
+                    article_id=click.article_id,
                     created_at=now,
                 )
                 abandoned += 1

@@ -17,13 +17,18 @@ from django.db.models import Prefetch
 from django.utils.html import strip_tags
 
 from community.actions import outbox
-from community.models import Answer, Question
+from community.models import Answer, Article, Question
 from community.search import SearchDocument, get_engine
 
 
 def queue_reindex(question_id: int) -> None:
     """Record that a thread's search entry must be rewritten (or removed) after commit."""
     outbox.record("search.index", {"question_id": question_id})
+
+
+def queue_reindex_article(article_id: int) -> None:
+    """The same for a knowledge article."""
+    outbox.record("search.index", {"article_id": article_id})
 
 
 def _plain(rendered_html: str) -> str:
@@ -67,6 +72,40 @@ def document_for(question: Question) -> SearchDocument:
     )
 
 
+def article_version(article: Article) -> str:
+    return ":".join(
+        str(part)
+        for part in (article.updated_at.timestamp(), article.helpful_count, article.not_helpful_count)
+    )
+
+
+def document_for_article(article: Article) -> SearchDocument:
+    """A knowledge article: its summary and body. It counts as solved (it is an answer),
+    and readers' "helpful" minus "not helpful" is its score."""
+    question = article.source_question
+    return SearchDocument(
+        key=f"article:{article.pk}",
+        kind="article",
+        question_id=article.pk,
+        title=article.title,
+        body=f"{article.summary}\n\n{_plain(article.body_html)}",
+        tags=tuple(sorted(tag.name for tag in article.tags.all())),
+        category=question.category.slug if question is not None and question.category else "",
+        solved=True,
+        score=article.helpful_count - article.not_helpful_count,
+        created_at=article.created_at,
+        version=article_version(article),
+    )
+
+
+def _articles() -> Any:
+    return (
+        Article.objects.filter(is_deleted=False)
+        .select_related("source_question__category")
+        .prefetch_related("tags")  # type: ignore[misc]  # taggit's manager is prefetchable
+    )
+
+
 def _threads() -> Any:
     visible_answers = Prefetch(
         "answers", queryset=Answer.objects.filter(is_deleted=False), to_attr="indexed_answers"
@@ -77,6 +116,13 @@ def _threads() -> Any:
 
 @outbox.handler("search.index")
 def apply_reindex(payload: dict[str, Any]) -> None:
+    if "article_id" in payload:
+        article = _articles().filter(pk=payload["article_id"]).first()
+        if article is None:
+            get_engine().remove([f"article:{payload['article_id']}"])
+        else:
+            get_engine().index([document_for_article(article)])
+        return
     question = _threads().filter(pk=payload["question_id"]).first()
     if question is None or question.is_deleted:
         get_engine().remove([f"question:{payload['question_id']}"])
@@ -98,20 +144,28 @@ def reconcile(*, batch: int = 500) -> dict[str, int]:
             if len(stale_or_missing) >= batch:
                 engine.index(stale_or_missing)
                 stale_or_missing = []
+    live.update(
+        {f"article:{pk}": pk for pk in Article.objects.filter(is_deleted=False).values_list("pk", flat=True)}
+    )
+    for article in _articles().iterator(chunk_size=batch):
+        if indexed.get(f"article:{article.pk}") != article_version(article):
+            stale_or_missing.append(document_for_article(article))
     engine.index(stale_or_missing)
-    gone = [key for key in indexed if key.startswith("question:") and key not in live]
+    gone = [key for key in indexed if key not in live]
     engine.remove(gone)
     missing = sum(1 for key in live if key not in indexed)
     return {"missing": missing, "removed": len(gone)}
 
 
 def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
-    """Empty the index and write every visible thread again. Returns how many."""
+    """Empty the index and write every visible thread and article again. Returns how many."""
     engine = get_engine()
     engine.clear()
-    total = Question.objects.filter(is_deleted=False).count()
+    total = (
+        Question.objects.filter(is_deleted=False).count() + Article.objects.filter(is_deleted=False).count()
+    )
     done = 0
-    pending: list[SearchDocument] = []
+    pending: list[SearchDocument] = [document_for_article(article) for article in _articles()]
     for question in _threads().filter(is_deleted=False).order_by("pk").iterator(chunk_size=batch):
         pending.append(document_for(question))
         if len(pending) >= batch:

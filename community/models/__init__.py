@@ -1,5 +1,6 @@
 """Community data. Rows that matter are written only by ``community.actions``."""
 
+from community.models.articles import Article, ArticleFeedback, ArticleRevision
 from community.models.categories import Category
 from community.models.deflection import DeflectionEvent, DeflectionKind
 from community.models.engagement import Follow, MeToo
@@ -16,6 +17,9 @@ from community.models.votes import Vote
 __all__ = [
     "Acceptance",
     "Answer",
+    "Article",
+    "ArticleFeedback",
+    "ArticleRevision",
     "BadgeAward",
     "Category",
     "Comment",

@@ -22,6 +22,10 @@ class DeflectionEvent(models.Model):
     question = models.ForeignKey(
         "community.Question", null=True, blank=True, on_delete=models.CASCADE, related_name="deflections"
     )
+    # A knowledge article shown or opened as a hint (question is then empty).
+    article = models.ForeignKey(
+        "community.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="deflections"
+    )
     typed = models.CharField(max_length=200, blank=True)  # the title being typed, for hints
     created_at = models.DateTimeField(db_index=True)
     # Set on a click once it has been judged (abandoned or followed by a new question).
@@ -38,4 +42,4 @@ class DeflectionEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.question_id or ''}".strip()
+        return f"{self.kind} {self.question_id or self.article_id or ''}".strip()

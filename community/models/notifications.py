@@ -13,6 +13,7 @@ class NotificationEvent(models.TextChoices):
     RANK_REACHED = "rank_reached", "New rank"
     BADGE_AWARDED = "badge_awarded", "Badge earned"
     MVP = "mvp", "MVP program"
+    ARTICLE_REVIEW = "article_review", "Article due for review"
 
 
 class Notification(models.Model):

@@ -25,6 +25,7 @@ RESERVED_SLUGS = frozenset(
         "spam",
         "solved-it",
         "from-hint",
+        "capture-article",
     }
 )
 

@@ -1,7 +1,7 @@
 """One search interface, engines behind it chosen by setting (COMMUNITY_SEARCH_ENGINE).
 
 Callers build a ``SearchQuery`` and get ``SearchResults``; the index holds one document
-per thread (a question with its answers) and, later, per knowledge article. Only the
+per thread (a question with its answers) and one per knowledge article. Only the
 search worker writes the index (see ``community.actions.search``).
 """
 
@@ -12,12 +12,14 @@ from datetime import datetime
 from functools import cache
 from typing import Protocol
 
+from django.urls import reverse
+
 
 @dataclass(frozen=True)
 class SearchDocument:
-    key: str  # "question:12"
-    kind: str  # "question" (knowledge articles join later)
-    question_id: int
+    key: str  # "question:12" or "article:3"
+    kind: str  # "question" or "article"
+    question_id: int  # the question's id, or the article's for kind "article"
     title: str
     body: str  # plain text of the question and its answers
     tags: tuple[str, ...]
@@ -55,6 +57,17 @@ class SearchHit:
     score: int
     created_at: datetime
     relevance: float
+
+    @property
+    def url(self) -> str:
+        name = "community:article_redirect" if self.kind == "article" else "community:question_redirect"
+        return reverse(name, args=[self.question_id])
+
+    @property
+    def hint_url(self) -> str:
+        """The link a similar-question hint uses (it records the click, then redirects)."""
+        name = "community:article_hint_click" if self.kind == "article" else "community:hint_click"
+        return reverse(name, args=[self.question_id])
 
 
 @dataclass

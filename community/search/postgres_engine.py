@@ -15,8 +15,8 @@ from django.utils.html import escape
 
 from community.models import SearchEntry
 from community.search import SearchDocument, SearchHit, SearchQuery, SearchResults
-from community.search.text import TOO_COMMON, start_results
-from community.search.whoosh_engine import CANDIDATES, SNIPPET_CHARS, _boost
+from community.search.text import TOO_COMMON, boost, rank_key, start_results
+from community.search.whoosh_engine import CANDIDATES, SNIPPET_CHARS
 
 CONFIG = "english"
 # Markers that cannot occur in cleaned text; swapped for <mark> after escaping.
@@ -85,11 +85,9 @@ class PostgresEngine:
             loose = " OR ".join(text.replace('"', " ").split())
             candidates = self._candidates(entries, PgQuery(loose, search_type="websearch", config=CONFIG))
             strict = PgQuery(loose, search_type="websearch", config=CONFIG)
-        ranked = sorted(
-            candidates,
-            key=lambda row: row["rank"] * _boost(row["kind"], row["solved"], row["score"]),
-            reverse=True,
-        )
+        for row in candidates:
+            row["relevance"] = row["rank"] * boost(row["kind"], row["solved"], row["score"])
+        ranked = sorted(candidates, key=lambda row: rank_key(row["kind"], row["relevance"]))
         results.total = len(ranked)
         start = (q.page - 1) * q.per_page
         page = ranked[start : start + q.per_page]
@@ -126,7 +124,7 @@ class PostgresEngine:
                     solved=row["solved"],
                     score=row["score"],
                     created_at=row["created_at"],
-                    relevance=row["rank"] * _boost(row["kind"], row["solved"], row["score"]),
+                    relevance=row["relevance"],
                 )
             )
         if results.total < 3:

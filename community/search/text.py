@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -43,3 +44,14 @@ def start_results(q: SearchQuery) -> tuple[str, SearchResults]:
         results.notices.append("Type some words to search for.")
         return "", results
     return text, results
+
+
+def boost(kind: str, solved: bool, score: int) -> float:
+    """How much more than its text score a candidate is worth (solved, well voted)."""
+    boost = 1.3 if solved else 1.0
+    return boost * (1.0 + 0.15 * math.log1p(max(score, 0)))
+
+
+def rank_key(kind: str, relevance: float) -> tuple[bool, float]:
+    """Sort key of a candidate: knowledge articles first, then by boosted relevance."""
+    return (kind != "article", -relevance)

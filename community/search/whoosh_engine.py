@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +13,7 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from community.search import SearchDocument, SearchHit, SearchQuery, SearchResults
-from community.search.text import TOO_COMMON, start_results
+from community.search.text import TOO_COMMON, boost, rank_key, start_results
 
 # Ranking happens in two steps: BM25F picks the best CANDIDATES by text, then the
 # candidates are re-ranked with what the text cannot know (solved, votes, kind).
@@ -54,16 +53,6 @@ class _MarkFormatter(highlight.Formatter):
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
-
-
-def _boost(kind: str, solved: bool, score: int) -> float:
-    """How much more than its text score a candidate is worth."""
-    boost = 1.0
-    if kind == "article":
-        boost *= 1.6
-    if solved:
-        boost *= 1.3
-    return boost * (1.0 + 0.15 * math.log1p(max(score, 0)))
 
 
 class WhooshEngine:
@@ -192,9 +181,8 @@ class WhooshEngine:
             hits = searcher.search(self._parser(searcher.schema, any_word=True).parse(text), **options)
         hits.formatter = _MarkFormatter()
         hits.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        ranked = sorted(
-            hits, key=lambda hit: hit.score * _boost(hit["kind"], hit["solved"], hit["score"]), reverse=True
-        )
+        relevance = {hit["key"]: hit.score * boost(hit["kind"], hit["solved"], hit["score"]) for hit in hits}
+        ranked = sorted(hits, key=lambda hit: rank_key(hit["kind"], relevance[hit["key"]]))
         results.total = len(ranked)
         start = (q.page - 1) * q.per_page
         for hit in ranked[start : start + q.per_page]:
@@ -217,7 +205,7 @@ class WhooshEngine:
                     solved=hit["solved"],
                     score=hit["score"],
                     created_at=datetime.fromtimestamp(hit["created"], tz=UTC),
-                    relevance=hit.score * _boost(hit["kind"], hit["solved"], hit["score"]),
+                    relevance=relevance[hit["key"]],
                 )
             )
         if results.total < 3:

@@ -68,9 +68,9 @@ def similar_view(request: HttpRequest) -> HttpResponse:
         if results.hits:
             record_hints_shown(
                 user=request.user,
-                session_key=_session_key(request),
+                session_key=session_key(request),
                 typed=title,
-                question_ids=[hit.question_id for hit in results.hits],
+                hits=[(hit.kind, hit.question_id) for hit in results.hits],
             )
     return render(request, "community/_similar.html", {"results": results, "title": title})
 
@@ -78,11 +78,11 @@ def similar_view(request: HttpRequest) -> HttpResponse:
 def hint_click_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A similar-question hint was opened from the ask page: note it, then go there."""
     question = get_object_or_404(Question.objects.visible_to(request.user), pk=pk)
-    record_hint_clicked(user=request.user, session_key=_session_key(request), question=question)
+    record_hint_clicked(user=request.user, session_key=session_key(request), question=question)
     return redirect(question)
 
 
-def _session_key(request: HttpRequest) -> str:
+def session_key(request: HttpRequest) -> str:
     if not request.session.session_key:
         request.session.save()  # anonymous visitors too: deflection counts them
     return request.session.session_key or ""

@@ -13,6 +13,7 @@ from taggit.models import Tag
 from accounts.models import User
 from accounts.roles import ADVOCATE, PRODUCT_MANAGER, SUPPORT_STAFF
 from community.actions.answers import accept_answer, post_answer
+from community.actions.articles import ArticleDraft, capture_article, prefill
 from community.actions.badges import award_badges
 from community.actions.engagement import toggle_me_too
 from community.actions.mvp import award_mvp, nominate_mvp
@@ -110,6 +111,27 @@ class Command(BaseCommand):
                         cast_vote(answer, by=voter, value=1)
             if accepted is not None and accepted < len(posted):
                 accept_answer(posted[accepted], by=asker)
+        self._article(people)
+
+    def _article(self, people: dict[str, User]) -> None:
+        """One knowledge article, captured by the advocate from the best solved thread."""
+        question = (
+            Question.objects.filter(accepted_answer__isnull=False)
+            .select_related("accepted_answer", "author")
+            .order_by("-score", "pk")
+            .first()
+        )
+        if question is None:
+            return
+        start = prefill(question)
+        draft = ArticleDraft(
+            title=question.title,
+            summary=" ".join(question.accepted_answer.body.split())[:200],  # type: ignore[union-attr]
+            body=start["body"],
+            tags=sorted(question.tags.names()),
+            review_by=start["review_by"],
+        )
+        capture_article(question, by=people["ava"], draft=draft)
 
     def _print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("\nAskwell demo is ready at http://127.0.0.1:8000/"))
