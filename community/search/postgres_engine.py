@@ -10,12 +10,12 @@ from typing import Any
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.contrib.postgres.search import SearchQuery as PgQuery
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, FloatField, Q, Value, When
 from django.utils.html import escape
 
 from community.models import SearchEntry
 from community.search import SearchDocument, SearchHit, SearchQuery, SearchResults
-from community.search.text import TOO_COMMON, boost, rank_key, start_results
+from community.search.text import COMMON_POSTINGS, TOO_COMMON, boost, has_syntax, rank_key, start_results
 from community.search.whoosh_engine import CANDIDATES, SNIPPET_CHARS
 
 CONFIG = "english"
@@ -23,6 +23,9 @@ CONFIG = "english"
 START, STOP = "\x02", "\x03"
 MARKERS: dict[str, Any] = {"start_sel": START, "stop_sel": STOP}
 _VOCABULARY_TTL = 600.0
+FIELDS = ("key", "kind", "question_id", "title", "tags", "solved", "score", "created_at")
+HEADING_CAP = 4000  # title/tag matches ranked for a query of common words only
+LIFT = 1.5  # rank multiplier for a title or tag match of the query's common words
 
 
 def _marked(text: str) -> str:
@@ -32,35 +35,45 @@ def _marked(text: str) -> str:
 class PostgresEngine:
     def __init__(self, location: str = "") -> None:
         self._vocabulary: tuple[float, list[str]] = (0.0, [])
+        self._common: tuple[float, set[str]] = (-_VOCABULARY_TTL, set())
 
     def index(self, documents: list[SearchDocument]) -> None:
         if not documents:
             return
+        # Replace the rows in bulk (one delete, one insert), then compute their vectors in
+        # one UPDATE: per-row upserts made indexing the slow part of a rebuild.
+        latest = {doc.key: doc for doc in documents}
         with transaction.atomic():
-            for doc in documents:
-                SearchEntry.objects.update_or_create(
-                    key=doc.key,
-                    defaults={
-                        "kind": doc.kind,
-                        "question_id": doc.question_id,
-                        "title": doc.title,
-                        "body": doc.body,
-                        "tags": " ".join(doc.tags),
-                        "category": doc.category,
-                        "solved": doc.solved,
-                        "score": doc.score,
-                        "created_at": doc.created_at,
-                        "version": doc.version,
-                    },
-                )
+            SearchEntry.objects.filter(key__in=list(latest)).delete()
+            SearchEntry.objects.bulk_create(
+                [
+                    SearchEntry(
+                        key=doc.key,
+                        kind=doc.kind,
+                        question_id=doc.question_id,
+                        title=doc.title,
+                        body=doc.body,
+                        tags=" ".join(doc.tags),
+                        category=doc.category,
+                        solved=doc.solved,
+                        score=doc.score,
+                        created_at=doc.created_at,
+                        version=doc.version,
+                    )
+                    for doc in latest.values()
+                ],
+                batch_size=500,
+            )
             with connection.cursor() as cursor:
                 cursor.execute(
                     "UPDATE community_searchentry SET document ="
                     " setweight(to_tsvector(%s::regconfig, title), 'A')"
                     " || setweight(to_tsvector(%s::regconfig, replace(tags, '-', ' ')), 'B')"
-                    " || setweight(to_tsvector(%s::regconfig, body), 'C')"
+                    " || setweight(to_tsvector(%s::regconfig, body), 'C'),"
+                    " heading = setweight(to_tsvector(%s::regconfig, title), 'A')"
+                    " || setweight(to_tsvector(%s::regconfig, replace(tags, '-', ' ')), 'B')"
                     " WHERE key = ANY(%s)",
-                    [CONFIG, CONFIG, CONFIG, [doc.key for doc in documents]],
+                    [CONFIG, CONFIG, CONFIG, CONFIG, CONFIG, [doc.key for doc in documents]],
                 )
 
     def remove(self, keys: list[str]) -> None:
@@ -78,13 +91,26 @@ class PostgresEngine:
             return results
         # websearch syntax: plain words (ANDed), "phrases", OR, -word. Words are ORed
         # for recall when all of them together match nothing.
-        strict = PgQuery(text, search_type="websearch", config=CONFIG)
         entries = self._filtered(q)
-        candidates = self._candidates(entries, strict)
-        if not candidates:
-            loose = " OR ".join(text.replace('"', " ").split())
-            candidates = self._candidates(entries, PgQuery(loose, search_type="websearch", config=CONFIG))
-            strict = PgQuery(loose, search_type="websearch", config=CONFIG)
+        rare, common = self._split_common(text)
+        if not rare and not common:  # stop words only: an empty tsquery would scan every row
+            results.notices.append(TOO_COMMON)
+            return results
+        if common and not rare:
+            # Only very common words: match titles and tags, ranking a capped set of matches.
+            for words in (" ".join(common), " OR ".join(common)):
+                strict = self._websearch(words)
+                candidates = self._heading_candidates(entries, words)
+                if candidates:
+                    break
+        else:
+            words = " ".join(rare) if common else text
+            lift = self._websearch(" OR ".join(common)) if common else None
+            strict = self._websearch(words)
+            candidates = self._candidates(entries, strict, lift=lift)
+            if not candidates:
+                strict = self._websearch(" OR ".join(words.replace('"', " ").split()))
+                candidates = self._candidates(entries, strict, lift=lift)
         for row in candidates:
             row["relevance"] = row["rank"] * boost(row["kind"], row["solved"], row["score"])
         ranked = sorted(candidates, key=lambda row: rank_key(row["kind"], row["relevance"]))
@@ -149,15 +175,93 @@ class PostgresEngine:
             entries = entries.exclude(key__in=q.exclude_keys)
         return entries
 
-    def _candidates(self, entries: Any, query: PgQuery) -> list[dict[str, Any]]:
+    @staticmethod
+    def _websearch(text: str) -> PgQuery:
+        return PgQuery(text, search_type="websearch", config=CONFIG)
+
+    def _candidates(
+        self,
+        entries: Any,
+        query: PgQuery,
+        *,
+        lift: PgQuery | None = None,
+    ) -> list[dict[str, Any]]:
+        """The best CANDIDATES by text rank; ``lift`` raises rows whose title or tags match it."""
+        matches = entries.filter(document=query)
+        rank: Any = SearchRank(F("document"), query)
+        if lift is not None:
+            rank = rank * Case(
+                When(heading=lift, then=Value(LIFT)), default=Value(1.0), output_field=FloatField()
+            )
         return list(
-            entries.filter(document=query)
-            .annotate(rank=SearchRank(F("document"), query))
-            .order_by("-rank", "key")
-            .values("key", "kind", "question_id", "title", "tags", "solved", "score", "created_at", "rank")[
-                :CANDIDATES
-            ]
+            matches.annotate(rank=rank)
+            .order_by("-rank", "-created_at", "key")
+            .values(*FIELDS, "rank")[:CANDIDATES]
         )
+
+    def _heading_candidates(self, entries: Any, words: str) -> list[dict[str, Any]]:
+        """Title/tag matches for a query of common words only: the first HEADING_CAP
+        matches found, ranked (ranking every match of such words would be the whole cost)."""
+        query = self._websearch(words)
+        inner = entries.filter(heading=query).values(*FIELDS, "heading")[:HEADING_CAP]
+        sql, params = inner.query.sql_with_params()
+        columns = ", ".join(FIELDS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns}, ts_rank(heading, websearch_to_tsquery(%s::regconfig, %s)) AS rank"  # noqa: S608 (column names are constants)
+                f" FROM ({sql}) AS matches ORDER BY rank DESC, created_at DESC, key LIMIT %s",
+                [CONFIG, words, *params, CANDIDATES],
+            )
+            names = [column.name for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _common_lexemes(self) -> set[str]:
+        """Lexemes in more than COMMON_POSTINGS entries, from the planner's statistics
+        (ANALYZE keeps the most common elements of a tsvector column with their share);
+        cached, as they move slowly."""
+        built, lexemes = self._common
+        if time.monotonic() - built < _VOCABULARY_TTL:
+            return lexemes
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples"
+                " FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename"
+                " WHERE s.tablename = 'community_searchentry' AND s.attname = 'document'"
+            )
+            row = cursor.fetchone()
+        lexemes = set()
+        if row and row[0] and row[2] and row[2] > COMMON_POSTINGS:
+            lexemes = {
+                lexeme
+                for lexeme, share in zip(row[0], row[1], strict=False)
+                if share * row[2] > COMMON_POSTINGS
+            }
+        self._common = (time.monotonic(), lexemes)
+        return lexemes
+
+    def _split_common(self, text: str) -> tuple[list[str], list[str]]:
+        """The query's words, split into rare and common ones (all rare when the query has
+        syntax, or when nothing in the index is common)."""
+        words = text.split()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT w, tsvector_to_array(to_tsvector(%s::regconfig, w)) FROM unnest(%s::text[]) AS w",
+                [CONFIG, words],
+            )
+            lexemes = dict(cursor.fetchall())
+        if not any(lexemes.values()):
+            return [], []
+        common_lexemes = self._common_lexemes()
+        if not common_lexemes or has_syntax(text):
+            return words, []
+        rare: list[str] = []
+        common: list[str] = []
+        for word in words:
+            found = lexemes.get(word) or []
+            if not found:
+                continue  # a stop word
+            (common if all(lexeme in common_lexemes for lexeme in found) else rare).append(word)
+        return rare, common
 
     def _lexemes(self, text: str) -> list[str]:
         with connection.cursor() as cursor:

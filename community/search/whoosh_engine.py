@@ -13,7 +13,7 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from community.search import SearchDocument, SearchHit, SearchQuery, SearchResults
-from community.search.text import TOO_COMMON, boost, rank_key, start_results
+from community.search.text import COMMON_POSTINGS, TOO_COMMON, boost, has_syntax, rank_key, start_results
 
 # Ranking happens in two steps: BM25F picks the best CANDIDATES by text, then the
 # candidates are re-ranked with what the text cannot know (solved, votes, kind).
@@ -60,16 +60,23 @@ class WhooshEngine:
         self.path = Path(location)
         self._lock = threading.Lock()
         self._searcher: Any = None
+        self._ix: Any = None
 
     # --- the index ----------------------------------------------------------------
     def _index(self) -> Any:
+        """The index object, opened once per process (readers it hands out always see the
+        latest commit on disk, so other processes' writes are picked up)."""
+        if self._ix is not None:
+            return self._ix
         self.path.mkdir(parents=True, exist_ok=True)
         if index.exists_in(str(self.path)):
             ix = index.open_dir(str(self.path))
             if set(ix.schema.names()) == set(_schema().names()):
+                self._ix = ix
                 return ix
             # An index from an older schema: start empty; the reconcile job refills it.
-        return index.create_in(str(self.path), _schema())
+        self._ix = index.create_in(str(self.path), _schema())
+        return self._ix
 
     def _fresh_searcher(self) -> Any:
         """A searcher reused across queries until the index changes on disk.
@@ -79,7 +86,11 @@ class WhooshEngine:
         """
         with self._lock:
             ix = self._index()
-            if self._searcher is None or self._searcher.reader().generation() != ix.latest_generation():
+            latest = ix.latest_generation()
+            if latest < 0:  # the index was removed from disk: start again
+                self._ix = None
+                ix, latest = self._index(), 0
+            if self._searcher is None or self._searcher.reader().generation() != latest:
                 if self._searcher is not None:
                     self._searcher.close()
                 self._searcher = ix.searcher()
@@ -125,14 +136,16 @@ class WhooshEngine:
 
     def clear(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
-        index.create_in(str(self.path), _schema())
         with self._lock:
+            self._ix = index.create_in(str(self.path), _schema())
             self._searcher = None
 
     # --- searching ----------------------------------------------------------------
-    def _parser(self, schema: Schema, *, any_word: bool = False) -> qparser.QueryParser:
+    def _parser(
+        self, schema: Schema, *, any_word: bool = False, fields: tuple[str, ...] = ("title", "body", "tags")
+    ) -> qparser.QueryParser:
         group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
-        parser = qparser.MultifieldParser(["title", "body", "tags"], schema, group=group)
+        parser = qparser.MultifieldParser(list(fields), schema, group=group)
         # Plain words, "phrases", AND/OR/NOT and grouping; no field names, wildcards or
         # ranges from the public (they are slow, or reach fields nobody should query).
         for plugin in (
@@ -143,6 +156,44 @@ class WhooshEngine:
         ):
             parser.remove_plugin_class(plugin)
         return parser
+
+    def _plans(self, searcher: Any, text: str) -> list[Any]:
+        """The queries to try in turn until one finds something: every word, then any word.
+
+        In a large index, common words (see ``text.COMMON_POSTINGS``) stop being required:
+        the rare words find the candidates and the common ones only lift title matches.
+        Queries with syntax (phrases, operators, grouping) are taken as written.
+        """
+        schema = searcher.schema
+        every, any_word = self._parser(schema), self._parser(schema, any_word=True)
+        plain = [every.parse(text), any_word.parse(text)]
+        if searcher.doc_count() <= COMMON_POSTINGS or has_syntax(text):
+            return plain
+        analyzer = schema["body"].analyzer
+        reader = searcher.reader()
+        rare: list[str] = []
+        common: list[str] = []
+        for word in text.split():
+            stems = [token.text for token in analyzer(word)]
+            if not stems:
+                continue  # a stop word: the parser drops it as well
+            frequent = all(reader.doc_frequency("body", stem) > COMMON_POSTINGS for stem in stems)
+            (common if frequent else rare).append(word)
+        if not common:
+            return plain
+        if not rare:
+            title_and_tags = ("title", "tags")
+            return [
+                self._parser(schema, fields=title_and_tags).parse(text),
+                self._parser(schema, any_word=True, fields=title_and_tags).parse(text),
+            ]
+        lift = self._parser(schema, any_word=True, fields=("title",)).parse(" ".join(common))
+        # (Whoosh's block-quality skipping can loop forever on AndMaybe, so search() turns
+        # it off for these; the rare words' posting lists are short, so it is not missed.)
+        return [
+            query.AndMaybe(every.parse(" ".join(rare)), lift),
+            query.AndMaybe(any_word.parse(" ".join(rare)), lift),
+        ]
 
     def _filters(self, q: SearchQuery) -> list[Any]:
         filters: list[Any] = []
@@ -163,8 +214,8 @@ class WhooshEngine:
         if not text:
             return results
         searcher = self._fresh_searcher()
-        parsed = self._parser(searcher.schema).parse(text)
-        if parsed is query.NullQuery:
+        plans = self._plans(searcher, text)
+        if plans[0] is query.NullQuery:
             results.notices.append(TOO_COMMON)
             return results
         filters = self._filters(q)
@@ -176,13 +227,18 @@ class WhooshEngine:
             "terms": True,
         }
         # Every word first (precise, and fast on common words); any word when that finds nothing.
-        hits = searcher.search(parsed, **options)
+        hits = searcher.search(plans[0], optimize=not isinstance(plans[0], query.AndMaybe), **options)
         if hits.is_empty():
-            hits = searcher.search(self._parser(searcher.schema, any_word=True).parse(text), **options)
+            hits = searcher.search(plans[1], optimize=not isinstance(plans[1], query.AndMaybe), **options)
         hits.formatter = _MarkFormatter()
         hits.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        relevance = {hit["key"]: hit.score * boost(hit["kind"], hit["solved"], hit["score"]) for hit in hits}
-        ranked = sorted(hits, key=lambda hit: rank_key(hit["kind"], relevance[hit["key"]]))
+        # Only the scored candidates: iterating ``hits`` itself would ask for its length,
+        # which makes Whoosh count every match of the query (the slowest part of a search).
+        candidates = [hits[i] for i in range(hits.scored_length())]
+        relevance = {
+            hit["key"]: hit.score * boost(hit["kind"], hit["solved"], hit["score"]) for hit in candidates
+        }
+        ranked = sorted(candidates, key=lambda hit: rank_key(hit["kind"], relevance[hit["key"]]))
         results.total = len(ranked)
         start = (q.page - 1) * q.per_page
         for hit in ranked[start : start + q.per_page]:

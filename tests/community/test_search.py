@@ -195,3 +195,49 @@ def test_a_broken_index_does_not_break_the_pages(client, question, monkeypatch):
     assert client.get(question.get_absolute_url()).status_code == 200
     page = client.get("/search/", {"q": "export"})
     assert page.status_code == 200 and "Search is unavailable" in page.content.decode()
+
+
+@pytest.fixture
+def tiny_common_threshold(monkeypatch):
+    """Call words "common" from 4 documents on, so a handful of threads shows the rule
+    that otherwise starts at thousands; forgets the engine's cached statistics after."""
+    from community.search import postgres_engine, whoosh_engine
+
+    monkeypatch.setattr(whoosh_engine, "COMMON_POSTINGS", 3)
+    monkeypatch.setattr(postgres_engine, "COMMON_POSTINGS", 3)
+    engine = get_engine()
+    yield
+    if hasattr(engine, "_common"):
+        engine._common = (-1e9, set())
+
+
+def analyze_if_postgres():
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE community_searchentry")
+
+
+def test_very_common_words_only_lift_title_matches_among_what_the_rare_words_find(
+    indexed, member, category, tiny_common_threshold
+):
+    ask(indexed, member, category, "Refund for a duplicate charge", "Charged twice; want a refund please.")
+    ask(indexed, member, category, "Question about a refund for annual plans", "My question: a refund?")
+    ask(indexed, member, category, "Exporting reports as a question of format", "Question on export.")
+    ask(indexed, member, category, "Dark mode for the dashboard", "A question: is dark mode planned?")
+    ask(indexed, member, category, "Two factor login codes", "Another question on login codes.")
+    analyze_if_postgres()
+    # "question" is in all five threads, "refund" in two: the rare word finds the threads,
+    # even the one without "question"; the common word lifts the title match first.
+    assert search("refund question") == [
+        "Question about a refund for annual plans",
+        "Refund for a duplicate charge",
+    ]
+    # Common words alone are matched on titles and tags, not on every body.
+    assert sorted(search("question")) == [
+        "Exporting reports as a question of format",
+        "Question about a refund for annual plans",
+    ]
+    # A phrase is taken as written.
+    assert search('"question about a refund"') == ["Question about a refund for annual plans"]
