@@ -35,8 +35,16 @@ def _plain(rendered_html: str) -> str:
     return html.unescape(strip_tags(rendered_html))
 
 
+def _answers_of(question: Question) -> list[Answer]:
+    answers = getattr(question, "indexed_answers", None)
+    if answers is None:
+        answers = list(question.answers.filter(is_deleted=False))
+    return answers
+
+
 def thread_version(question: Question) -> str:
-    """Changes whenever the indexed document would change."""
+    """Changes whenever the indexed document would change (votes included: they are not
+    queued one by one, the reconcile job picks them up)."""
     return ":".join(
         str(part)
         for part in (
@@ -47,15 +55,14 @@ def thread_version(question: Question) -> str:
             question.answer_count,
             question.score,
             question.is_deleted,
+            max((answer.score for answer in _answers_of(question)), default=0),
         )
     )
 
 
 def document_for(question: Question) -> SearchDocument:
     """The search document of a thread: the question and its visible answers."""
-    answers = getattr(question, "indexed_answers", None)
-    if answers is None:
-        answers = list(question.answers.filter(is_deleted=False))
+    answers = _answers_of(question)
     body = "\n\n".join([_plain(question.body_html), *(_plain(a.body_html) for a in answers)])
     return SearchDocument(
         key=f"question:{question.pk}",
@@ -67,6 +74,7 @@ def document_for(question: Question) -> SearchDocument:
         category=question.category.slug if question.category else "",
         solved=question.accepted_answer_id is not None,
         score=question.score,
+        answer_score=max((answer.score for answer in answers), default=0),
         created_at=question.created_at,
         version=thread_version(question),
     )

@@ -21,6 +21,7 @@ class SearchEntry(models.Model):
     category = models.CharField(max_length=80, blank=True)
     solved = models.BooleanField(default=False)
     score = models.IntegerField(default=0)
+    answer_score = models.IntegerField(default=0)
     created_at = models.DateTimeField(db_index=True)
     version = models.CharField(max_length=200)
     document = SearchVectorField(null=True)

@@ -28,6 +28,7 @@ class SearchDocument:
     score: int
     created_at: datetime
     version: str  # changes whenever the document should be rewritten
+    answer_score: int = 0  # the best visible answer's score (well-voted answers rank higher)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ CONFIG = "english"
 START, STOP = "\x02", "\x03"
 MARKERS: dict[str, Any] = {"start_sel": START, "stop_sel": STOP}
 _VOCABULARY_TTL = 600.0
-FIELDS = ("key", "kind", "question_id", "title", "tags", "solved", "score", "created_at")
+FIELDS = ("key", "kind", "question_id", "title", "tags", "solved", "score", "answer_score", "created_at")
 HEADING_CAP = 4000  # title/tag matches ranked for a query of common words only
 LIFT = 1.5  # rank multiplier for a title or tag match of the query's common words
 
@@ -57,6 +57,7 @@ class PostgresEngine:
                         category=doc.category,
                         solved=doc.solved,
                         score=doc.score,
+                        answer_score=doc.answer_score,
                         created_at=doc.created_at,
                         version=doc.version,
                     )
@@ -112,7 +113,9 @@ class PostgresEngine:
                 strict = self._websearch(" OR ".join(words.replace('"', " ").split()))
                 candidates = self._candidates(entries, strict, lift=lift)
         for row in candidates:
-            row["relevance"] = row["rank"] * boost(row["kind"], row["solved"], row["score"])
+            row["relevance"] = row["rank"] * boost(
+                row["kind"], row["solved"], row["score"], row["answer_score"]
+            )
         ranked = sorted(candidates, key=lambda row: rank_key(row["kind"], row["relevance"]))
         results.total = len(ranked)
         start = (q.page - 1) * q.per_page

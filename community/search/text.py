@@ -62,10 +62,11 @@ def has_syntax(text: str) -> bool:
     return bool(SYNTAX.search(text))
 
 
-def boost(kind: str, solved: bool, score: int) -> float:
-    """How much more than its text score a candidate is worth (solved, well voted)."""
+def boost(kind: str, solved: bool, score: int, answer_score: int = 0) -> float:
+    """How much more than its text score a candidate is worth: solved (an accepted answer),
+    a well-voted question, a well-voted answer."""
     boost = 1.3 if solved else 1.0
-    return boost * (1.0 + 0.15 * math.log1p(max(score, 0)))
+    return boost * (1.0 + 0.15 * math.log1p(max(score, 0)) + 0.1 * math.log1p(max(answer_score, 0)))
 
 
 def rank_key(kind: str, relevance: float) -> tuple[bool, float]:

@@ -38,6 +38,7 @@ def _schema() -> Schema:
         category=ID(stored=True),
         solved=BOOLEAN(stored=True),
         score=NUMERIC(stored=True, signed=True, bits=64),
+        answer_score=NUMERIC(stored=True, signed=True, bits=64),
         created=NUMERIC(stored=True, bits=64),
         version=STORED,
     )
@@ -114,6 +115,7 @@ class WhooshEngine:
                     category=doc.category,
                     solved=doc.solved,
                     score=doc.score,
+                    answer_score=doc.answer_score,
                     created=int(doc.created_at.timestamp()),
                     version=doc.version,
                 )
@@ -236,7 +238,9 @@ class WhooshEngine:
         # which makes Whoosh count every match of the query (the slowest part of a search).
         candidates = [hits[i] for i in range(hits.scored_length())]
         relevance = {
-            hit["key"]: hit.score * boost(hit["kind"], hit["solved"], hit["score"]) for hit in candidates
+            hit["key"]: hit.score
+            * boost(hit["kind"], hit["solved"], hit["score"], hit.get("answer_score", 0))
+            for hit in candidates
         }
         ranked = sorted(candidates, key=lambda hit: rank_key(hit["kind"], relevance[hit["key"]]))
         results.total = len(ranked)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group
 
+from accounts.roles import ADVOCATE
 from community.actions.answers import accept_answer
+from community.actions.articles import ArticleDraft, capture_article, prefill
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,14 +24,27 @@ def _serious(page) -> list[str]:
 
 
 def test_main_pages_have_no_serious_accessibility_violations(
-    live_server, new_page, question, answer_factory, member, tmp_path
+    live_server, new_page, question, answer_factory, member, user_factory, tmp_path
 ):
     accept_answer(answer_factory(question=question), by=member)
+    question.refresh_from_db()
+    article = capture_article(
+        question,
+        by=user_factory(roles=(ADVOCATE,)),
+        draft=ArticleDraft(
+            title="Export an invoice as PDF",
+            summary="Use Download PDF in Billing.",
+            body=prefill(question)["body"],
+            tags=["billing"],
+            review_by=prefill(question)["review_by"],
+        ),
+    )
     page = new_page()
     problems = {}
     pages = ["/", "/questions/", question.get_absolute_url(), "/tags/", f"/users/{member.username}/",
              "/accounts/login/", "/accounts/signup/", "/privileges/", "/leaderboard/?period=all",
-             "/badges/", "/badges/student/", "/mvp/"]  # fmt: skip
+             "/badges/", "/badges/student/", "/mvp/", "/articles/", article.get_absolute_url(),
+             f"/articles/{article.pk}/revisions/", "/search/?q=export+pdf"]  # fmt: skip
     for path in pages:
         page.goto(f"{live_server.url}{path}")
         problems[path] = _serious(page)
@@ -37,7 +53,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"{live_server.url}/")
-    for path in ["/questions/ask/", question.get_absolute_url(), "/notifications/", "/profile/edit/"]:
+    member.groups.add(Group.objects.get(name=ADVOCATE))
+    for path in ["/questions/ask/", question.get_absolute_url(), "/notifications/", "/profile/edit/",
+                 f"/questions/{question.pk}/capture-article/", f"/articles/{article.pk}/edit/"]:  # fmt: skip
         page.goto(f"{live_server.url}{path}")
         problems[f"member {path}"] = _serious(page)
     page.goto(f"{live_server.url}{question.get_absolute_url()}")

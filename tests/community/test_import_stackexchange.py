@@ -237,3 +237,22 @@ def test_unreadable_dumps_get_a_clear_message(tmp_path, make, message):
     with pytest.raises(CommandError, match=message):
         call_command("import_stackexchange", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
     assert Question.objects.count() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("site", ["bicycles.meta.stackexchange.com", "french.meta.stackexchange.com"])
+def test_the_larger_dumps_import_completely_and_every_thread_renders(
+    site, client, django_capture_on_commit_callbacks
+):
+    folder = DATA / "stackexchange" / site
+    posts = [dict(r.attrib) for r in ET.parse(folder / "Posts.xml").getroot()]  # noqa: S314 (our own fixture)
+    first = run_import(folder, django_capture_on_commit_callbacks)
+    assert Question.objects.count() == sum(1 for p in posts if p["PostTypeId"] == "1")
+    assert Answer.objects.count() == sum(1 for p in posts if p["PostTypeId"] == "2")
+    assert "Skipped:" in first
+    again = run_import(folder, django_capture_on_commit_callbacks)
+    assert " 0 new" in again and "questions: 0 new" in again
+    for question in Question.objects.all():
+        response = client.get(question.get_absolute_url())
+        assert response.status_code == 200, question.pk
+        assert b"Originally posted" in response.content

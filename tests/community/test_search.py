@@ -241,3 +241,18 @@ def test_very_common_words_only_lift_title_matches_among_what_the_rare_words_fin
     ]
     # A phrase is taken as written.
     assert search('"question about a refund"') == ["Question about a refund for annual plans"]
+
+
+def test_a_well_voted_answer_lifts_its_thread_once_reconcile_sees_the_votes(
+    indexed, member, other_member, category
+):
+    from community.models import Answer
+
+    plain = ask(indexed, member, category, "Webhook retries after timeout", "Do webhooks retry?")
+    voted = ask(indexed, member, category, "Webhook retries after a timeout happens", "Do webhooks retry?")
+    indexed(post_answer, plain, author=other_member, body="They retry five times over an hour.")
+    answer = indexed(post_answer, voted, author=other_member, body="They retry five times over an hour.")
+    assert search("webhook retries timeout")[0] == plain.title  # the closer title, until votes
+    Answer.objects.filter(pk=answer.pk).update(score=25)  # votes are not queued one by one
+    reconcile()
+    assert search("webhook retries timeout")[0] == voted.title
