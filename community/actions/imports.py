@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from taggit.models import Tag
 
 from accounts.models import User
 from community.actions.search import queue_reindex
@@ -30,6 +31,7 @@ from community.models import (
     Question,
     QuestionLink,
     Revision,
+    TagInfo,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -47,7 +49,7 @@ class ImportReport:
         out = [f"Imported from {self.site}:"]
         out.extend(
             f"  {kind}: {self.created[kind]} new, {self.already[kind]} already imported"
-            for kind in ("members", "questions", "answers", "comments", "links")
+            for kind in ("members", "questions", "answers", "comments", "links", "tags")
         )
         out.append(f"  revisions: {self.created['revisions']} new")
         if self.skipped:
@@ -78,6 +80,7 @@ def import_dump(dump: se.Dump, *, progress: Progress = _noop) -> ImportReport:
         _accept_and_count(dump, questions, answers)
         _comments(site, dump, users, questions, answers, report, progress)
         _links(dump, questions, report)
+        _tags(site, dump, report)
         for post in dump.posts.values():
             if post.id in dump.vote_totals and dump.vote_totals[post.id] != post.score:
                 report.score_differs_from_votes += 1
@@ -282,6 +285,22 @@ def _comments(
         progress("comments", done, len(dump.comments))
     Comment.objects.bulk_create(rows, batch_size=500)
     report.created["comments"] += len(rows)
+
+
+def _tags(site: ImportSite, dump: se.Dump, report: ImportReport) -> None:
+    """Every tag of Tags.xml (used or not), with its wiki excerpt as the description unless
+    the tag already has one here."""
+    for name, excerpt in sorted(dump.tags.items()):
+        tag, created = Tag.objects.get_or_create(name=name)
+        if created:
+            report.created["tags"] += 1
+        else:
+            report.already["tags"] += 1
+        if excerpt is not None and not TagInfo.objects.filter(tag=tag).exists():
+            text, licence = excerpt
+            TagInfo.objects.create(
+                tag=tag, excerpt=text, excerpt_html=render_markdown(text), import_site=site, licence=licence
+            )
 
 
 def _links(dump: se.Dump, questions: _Mapped, report: ImportReport) -> None:

@@ -4,10 +4,11 @@ Nothing here touches the database: ``read_dump`` turns a folder into a ``Dump`` 
 ``community.actions.imports`` writes. Each file is streamed with ``iterparse`` so a large
 site does not need its whole tree in memory.
 
-The attribute reference is the dump's own: PostTypeId 1 question, 2 answer (others —
-tag wikis, election nominations — are skipped and reported); PostHistoryTypeId 1/4/7
-title, 2/5/8 body, 3/6/9 tags (initial, edit, rollback); PostLinks LinkTypeId 1 linked,
-3 duplicate; VoteTypeId 2 up, 3 down.
+The attribute reference is the dump's own: PostTypeId 1 question, 2 answer, 4 tag wiki
+excerpt (kept as the tag's description; others — full tag wikis, election nominations —
+are skipped and reported); PostHistoryTypeId 1/4/7 title, 2/5/8 body, 3/6/9 tags
+(initial, edit, rollback); PostLinks LinkTypeId 1 linked, 3 duplicate; VoteTypeId 2 up,
+3 down.
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ from pathlib import Path
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
-QUESTION, ANSWER = "1", "2"
+QUESTION, ANSWER, TAG_EXCERPT = "1", "2", "4"
 TITLE_TYPES, BODY_TYPES, TAG_TYPES = {"1", "4", "7"}, {"2", "5", "8"}, {"3", "6", "9"}
 UP_VOTE, DOWN_VOTE = "2", "3"
 LINK_KINDS = {"1": "related", "3": "duplicate"}
 POST_TYPE_NAMES = {
     "3": "orphaned tag wiki",
-    "4": "tag wiki excerpt",
-    "5": "tag wiki",
+    "5": "tag wiki (its excerpt is kept as the tag's description)",
     "6": "moderator nomination",
     "7": "wiki placeholder",
     "8": "privilege wiki",
@@ -96,6 +96,8 @@ class Dump:
     comments: list[Comment]
     links: list[Link]
     vote_totals: dict[int, int]
+    # Tags.xml: tag name → (its wiki excerpt's Markdown, licence), or None without one
+    tags: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     skipped: Counter[str] = field(default_factory=Counter)
 
 
@@ -159,8 +161,16 @@ def read_dump(folder: Path) -> Dump:
 
     history = _history(folder / "PostHistory.xml") if (folder / "PostHistory.xml").is_file() else {}
     posts: dict[int, Post] = {}
+    excerpts: dict[int, tuple[str, str]] = {}
     for row in _rows(folder / "Posts.xml"):
         kind = row.get("PostTypeId", "")
+        if kind == TAG_EXCERPT:
+            revisions = history.get(int(row["Id"]), [])
+            text = (
+                revisions[-1].body if revisions and revisions[-1].body else html_to_text(row.get("Body", ""))
+            )
+            excerpts[int(row["Id"])] = (text, row.get("ContentLicense", ""))
+            continue
         if kind not in (QUESTION, ANSWER):
             skipped[f"post of type {POST_TYPE_NAMES.get(kind, kind)} (not a question or answer)"] += 1
             continue
@@ -222,6 +232,13 @@ def read_dump(folder: Path) -> Dump:
             created = parse_date(row.get("CreationDate")) or datetime.now(UTC)
             links.append(Link(int(row["PostId"]), int(row["RelatedPostId"]), link_kind, created))
 
+    tags: dict[str, tuple[str, str] | None] = {}
+    if (folder / "Tags.xml").is_file():
+        for row in _rows(folder / "Tags.xml"):
+            excerpt_id = int(row["ExcerptPostId"]) if row.get("ExcerptPostId") else None
+            tags[row.get("TagName", "")] = excerpts.get(excerpt_id) if excerpt_id else None
+        tags.pop("", None)
+
     vote_totals: dict[int, int] = defaultdict(int)
     if (folder / "Votes.xml").is_file():
         for row in _rows(folder / "Votes.xml"):
@@ -239,6 +256,7 @@ def read_dump(folder: Path) -> Dump:
         comments=comments,
         links=links,
         vote_totals=dict(vote_totals),
+        tags=tags,
         skipped=skipped,
     )
 

@@ -4,7 +4,7 @@ from community.models.articles import Article, ArticleFeedback, ArticleRevision
 from community.models.categories import Category
 from community.models.deflection import DeflectionEvent, DeflectionKind
 from community.models.engagement import Follow, MeToo
-from community.models.imports import ImportedUser, ImportSite, LinkKind, QuestionLink
+from community.models.imports import ImportedUser, ImportSite, LinkKind, QuestionLink, TagInfo
 from community.models.mvp import MvpNomination, MvpTerm, NominationStatus
 from community.models.notifications import Notification, NotificationEvent
 from community.models.outbox import OutboxItem
@@ -43,5 +43,6 @@ __all__ = [
     "ReputationEvent",
     "Revision",
     "SearchEntry",
+    "TagInfo",
     "Vote",
 ]

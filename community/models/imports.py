@@ -63,6 +63,21 @@ class ImportedUser(models.Model):
         return self.site.user_url(int(self.key)) if self.key.lstrip("-").isdigit() else ""
 
 
+class TagInfo(models.Model):
+    """A tag's short description (for imported tags, the source site's tag wiki excerpt)."""
+
+    tag = models.OneToOneField("taggit.Tag", on_delete=models.CASCADE, related_name="info")
+    excerpt = models.TextField(blank=True)  # Markdown
+    excerpt_html = models.TextField(blank=True, editable=False)
+    import_site = models.ForeignKey(
+        ImportSite, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    licence = models.CharField(max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.tag)
+
+
 class LinkKind(models.TextChoices):
     DUPLICATE = "duplicate", "Duplicate of"
     RELATED = "related", "Linked"

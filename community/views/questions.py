@@ -18,7 +18,7 @@ from community import permissions
 from community.actions.questions import ask_question, delete_question, edit_question, restore_question
 from community.diffs import revision_diffs
 from community.forms import AnswerForm, CommentForm, QuestionEditForm, QuestionFilterForm, QuestionForm
-from community.models import Answer, Category, Question, Revision
+from community.models import Answer, Category, Question, Revision, TagInfo
 from community.querysets import question_page
 from community.views.helpers import invalid, viewer
 from community.views.search import related_to
@@ -68,6 +68,9 @@ def question_list_view(request: HttpRequest, tag: str | None = None) -> HttpResp
             "status": status,
             "category": category,
             "tag": tag_name,
+            "tag_info": TagInfo.objects.filter(tag__name=tag_name).select_related("import_site").first()
+            if tag_name
+            else None,
             "categories": Category.objects.all(),
             "query": query,
         },

@@ -70,7 +70,22 @@ def test_imports_every_question_answer_and_comment_with_scores_dates_and_accepta
         assert local.answer_count == sum(1 for a in answers if a["ParentId"] == source["Id"])
     duplicates = [link for link in rows("PostLinks.xml") if link["LinkTypeId"] == "3"]
     assert QuestionLink.objects.filter(kind="duplicate").count() == len(duplicates)
-    assert "4 × post of type tag wiki" in imported
+    assert "4 × post of type tag wiki (its excerpt" in imported
+    assert "tag wiki excerpt (not" not in imported
+
+
+def test_every_tag_comes_with_its_wiki_excerpt_as_description(imported, client):
+    from taggit.models import Tag
+
+    from community.models import TagInfo
+
+    listed = [row for row in rows("Tags.xml")]
+    assert set(Tag.objects.values_list("name", flat=True)) >= {row["TagName"] for row in listed}
+    with_excerpt = [row for row in listed if row.get("ExcerptPostId")]
+    assert TagInfo.objects.count() == len(with_excerpt)
+    info = TagInfo.objects.select_related("tag").exclude(excerpt="").first()
+    page = client.get(f"/tags/{info.tag.name}/").content.decode()
+    assert "From the tag wiki of conlang.meta.stackexchange.com" in page
 
 
 def test_bodies_are_the_markdown_source_from_the_history_and_revisions_are_kept(imported):
