@@ -79,7 +79,7 @@ def test_every_tag_comes_with_its_wiki_excerpt_as_description(imported, client):
 
     from community.models import TagInfo
 
-    listed = [row for row in rows("Tags.xml")]
+    listed = rows("Tags.xml")
     assert set(Tag.objects.values_list("name", flat=True)) >= {row["TagName"] for row in listed}
     with_excerpt = [row for row in listed if row.get("ExcerptPostId")]
     assert TagInfo.objects.count() == len(with_excerpt)
