@@ -22,9 +22,13 @@ class UserAdmin(BaseUserAdmin):
             "Profile",
             {"fields": ("display_name", "bio", "avatar", "title", "company", "website", "time_zone")},
         ),
+        (
+            "Support",
+            {"fields": ("is_vip",)},
+        ),
     )
     list_display = ("username", "email", "display_name", "is_staff", "is_active", "date_joined")
-    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+    list_filter = ("is_staff", "is_superuser", "is_active", "is_vip", "groups")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ("send_claim_link",)
 

@@ -35,6 +35,8 @@ class User(AbstractUser):
     reputation = models.IntegerField(default=1, db_index=True, editable=False)
     # End of the member's current MVP term (None: not an MVP); written by the MVP actions.
     mvp_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by support staff: a VIP customer's questions get the shorter SLA and priority.
+    is_vip = models.BooleanField("VIP customer", default=False)
 
     class Meta:
         ordering = ["username"]

@@ -266,3 +266,27 @@ def can_review_article(user: Viewer, article: Article | None = None) -> bool:
 
 def check_can_review_article(user: Viewer) -> None:
     _require(can_review_article(user), _("Only support staff review knowledge articles."))
+
+
+def can_post_officially(user: Viewer) -> bool:
+    """Official answers and comments speak for the company: support staff only."""
+    return can_write(user) and is_support_staff(user)
+
+
+def check_can_post_officially(user: Viewer) -> None:
+    _require(can_post_officially(user), _("Only support staff can post official replies."))
+
+
+def can_mark_helped(user: Viewer, answer: Answer) -> bool:
+    """The asker says an official answer helped them."""
+    return (
+        can_write(user)
+        and answer.is_official
+        and answer.helped_asker_at is None
+        and not answer.is_deleted
+        and answer.question.author_id == user.pk
+    )
+
+
+def check_can_mark_helped(user: Viewer, answer: Answer) -> None:
+    _require(can_mark_helped(user, answer), _("Only the asker can say an official answer helped."))

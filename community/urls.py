@@ -39,6 +39,7 @@ urlpatterns = [
     path("answers/<int:pk>/delete/", posts.answer_delete_view, name="answer_delete"),
     path("answers/<int:pk>/restore/", posts.answer_restore_view, name="answer_restore"),
     path("answers/<int:pk>/accept/", posts.accept_view, name="accept"),
+    path("answers/<int:pk>/helped/", posts.helped_view, name="answer_helped"),
     path("answers/<int:pk>/revisions/", questions.answer_revisions_view, name="answer_revisions"),
     path("<kind:kind>s/<int:pk>/vote/", posts.vote_view, name="vote"),
     path("<kind:kind>s/<int:pk>/spam/", posts.spam_view, name="spam"),
@@ -74,5 +75,6 @@ urlpatterns = [
         notifications.notification_mark_all_read_view,
         name="notifications_read_all",
     ),
+    path("my-work/", notifications.my_work_view, name="my_work"),
     path("notifications/<int:pk>/open/", notifications.notification_open_view, name="notification_open"),
 ]

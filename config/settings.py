@@ -212,11 +212,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.remind_article_reviews",
         "schedule": timedelta(seconds=env.int("COMMUNITY_ARTICLE_REVIEW_SWEEP_SECONDS", default=3600)),
     },
+    "support-sweep": {
+        "task": "support.sweep_escalations",
+        "schedule": timedelta(seconds=env.int("SUPPORT_SWEEP_SECONDS", default=300)),
+    },
     "requeue-pending-outbox": {
         "task": "community.requeue_pending_outbox",
         "schedule": timedelta(seconds=env.int("COMMUNITY_OUTBOX_SWEEP_SECONDS", default=60)),
     },
 }
+
+# --- Support --------------------------------------------------------------------------
+# The site-default SLA (categories may have their own in the admin), in hours.
+SUPPORT_SLA_FIRST_REPLY_HOURS = env.int("SUPPORT_SLA_FIRST_REPLY_HOURS", default=24)
+SUPPORT_SLA_SOLUTION_HOURS = env.int("SUPPORT_SLA_SOLUTION_HOURS", default=72)
+SUPPORT_SLA_VIP_FIRST_REPLY_HOURS = env.int("SUPPORT_SLA_VIP_FIRST_REPLY_HOURS", default=4)
+SUPPORT_SLA_VIP_SOLUTION_HOURS = env.int("SUPPORT_SLA_VIP_SOLUTION_HOURS", default=24)
+# "I still need help" is offered on a question this many hours old.
+SUPPORT_NEED_HELP_AFTER_HOURS = env.int("SUPPORT_NEED_HELP_AFTER_HOURS", default=24)
 
 # --- Community ------------------------------------------------------------------------
 COMMUNITY_QUESTIONS_PER_PAGE = 20

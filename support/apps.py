@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class SupportConfig(AppConfig):
     name = "support"
     verbose_name = "Support"
+
+    def ready(self) -> None:
+        # Support plugs into community through community's extension points (community
+        # never imports support): the question page panel, thread events, "My work".
+        from community import extensions
+        from support import panels
+        from support.actions import escalations, notices  # noqa: F401 (outbox handlers register on import)
+
+        extensions.register_question_panel(panels.question_panel)
+        extensions.listen_to_threads(escalations.on_thread_event)
+        extensions.register_work_queue(extensions.WorkQueue("Escalations", escalations.my_escalations))

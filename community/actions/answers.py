@@ -17,24 +17,34 @@ from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide, show
 from community.actions.spam import cancel_spam_penalty
 from community.actions.votes import reaward_votes
+from community.extensions import thread_event
 from community.markdown import render_markdown
 from community.models import Acceptance, Answer, Question
 from community.reputation import Reason
 
 
 @transaction.atomic
-def post_answer(question: Question, *, author: User, body: str) -> Answer:
-    """Create an answer, count it, follow the question, and queue the followers' notice."""
+def post_answer(question: Question, *, author: User, body: str, official: bool = False) -> Answer:
+    """Create an answer, count it, follow the question, and queue the followers' notice.
+    ``official``: support staff answering for the company (shown as "Official")."""
     permissions.check_can_answer(author, question)
+    if official:
+        permissions.check_can_post_officially(author)
     now = timezone.now()
     answer = Answer.objects.create(
-        question=question, author=author, body=body, body_html=render_markdown(body), created_at=now
+        question=question,
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        created_at=now,
+        is_official=official,
     )
     record_revision(answer, author=author, at=now)
     Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1, last_activity_at=now)
     follow_question(question, user=author)
     outbox.record("notify.answer_posted", {"answer_id": answer.pk})
     queue_reindex(question.pk)
+    thread_event("answer_posted", question, by=author, post=answer)
     return answer
 
 
@@ -110,6 +120,7 @@ def accept_answer(answer: Answer, *, by: User) -> Question:
         "notify.answer_accepted", {"answer_id": answer.pk, "by_id": by.pk, "acceptance": acceptance.pk}
     )
     queue_reindex(question.pk)
+    thread_event("answer_accepted", question, by=by, post=answer)
     answer.question.refresh_from_db()
     return answer.question
 
@@ -124,3 +135,15 @@ def unaccept_answer(answer: Answer, *, by: User) -> Question:
     queue_reindex(answer.question_id)
     answer.question.refresh_from_db()
     return answer.question
+
+
+@transaction.atomic
+def mark_helped(answer: Answer, *, by: User) -> Answer:
+    """The asker says an official answer helped (support resolves the escalation on it)."""
+    permissions.check_can_mark_helped(by, answer)
+    now = timezone.now()
+    if Answer.objects.filter(pk=answer.pk, helped_asker_at__isnull=True).update(helped_asker_at=now):
+        Question.objects.filter(pk=answer.question_id).update(asker_active_at=now, last_activity_at=now)
+        thread_event("official_reply_helpful", answer.question, by=by, post=answer)
+    answer.refresh_from_db()
+    return answer

@@ -9,18 +9,27 @@ from accounts.models import User
 from community import permissions
 from community.actions import outbox
 from community.actions.soft_delete import hide, show
+from community.extensions import thread_event
 from community.markdown import render_markdown
 from community.models import Answer, Comment, Question
 
 
 @transaction.atomic
-def add_comment(post: Question | Answer, *, author: User, body: str) -> Comment:
-    """Add a comment and queue notices to the thread's followers and the answer's author."""
+def add_comment(post: Question | Answer, *, author: User, body: str, official: bool = False) -> Comment:
+    """Add a comment and queue notices to the thread's followers and the answer's author.
+    ``official``: a support staff comment for the company (counts as a first reply)."""
     permissions.check_can_comment(author, post)
+    if official:
+        permissions.check_can_post_officially(author)
     now = timezone.now()
     target = {"question": post} if isinstance(post, Question) else {"answer": post}
     comment = Comment.objects.create(
-        **target, author=author, body=body, body_html=render_markdown(body), created_at=now
+        **target,
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        created_at=now,
+        is_official=official,
     )
     question = post if isinstance(post, Question) else post.question
     activity: dict[str, object] = {"last_activity_at": now}
@@ -28,6 +37,7 @@ def add_comment(post: Question | Answer, *, author: User, body: str) -> Comment:
         activity["asker_active_at"] = now
     Question.objects.filter(pk=question.pk).update(**activity)
     outbox.record("notify.comment_posted", {"comment_id": comment.pk})
+    thread_event("comment_posted", question, by=author, post=comment)
     return comment
 
 

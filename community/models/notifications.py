@@ -14,6 +14,9 @@ class NotificationEvent(models.TextChoices):
     BADGE_AWARDED = "badge_awarded", "Badge earned"
     MVP = "mvp", "MVP program"
     ARTICLE_REVIEW = "article_review", "Article due for review"
+    ESCALATED = "escalated", "With support"
+    ESCALATION_ASSIGNED = "escalation_assigned", "Escalation assigned to you"
+    ESCALATION_BREACHED = "escalation_breached", "Escalation past its due time"
 
 
 class Notification(models.Model):

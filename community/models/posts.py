@@ -108,6 +108,10 @@ class Answer(SoftDeletable, MarkdownBody, Imported):
     edited_at = models.DateTimeField(null=True, blank=True)
     score = models.IntegerField(default=0)
     imported_score = models.IntegerField(default=0, editable=False)
+    # Support staff answering for the company, marked "Official" on the page.
+    is_official = models.BooleanField(default=False)
+    # The asker said this official answer helped (support resolves its escalation on it).
+    helped_asker_at = models.DateTimeField(null=True, blank=True)
 
     objects = AnswerQuerySet.as_manager()
 
@@ -137,6 +141,7 @@ class Comment(SoftDeletable, MarkdownBody, Imported):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
     created_at = models.DateTimeField(db_index=True)
+    is_official = models.BooleanField(default=False)
 
     objects = CommentQuerySet.as_manager()
 

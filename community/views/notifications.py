@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from community.actions.notifications import mark_read
+from community.extensions import work_queues
 from community.models import Notification
 from community.views.helpers import viewer
 
@@ -34,3 +35,10 @@ def notification_open_view(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_mark_all_read_view(request: HttpRequest) -> HttpResponse:
     mark_read(viewer(request))
     return redirect("community:notifications")
+
+
+@login_required
+def my_work_view(request: HttpRequest) -> HttpResponse:
+    """Everything assigned to the viewer, across every work queue."""
+    queues = [(queue.label, queue.items_for(viewer(request))) for queue in work_queues()]
+    return render(request, "community/my_work.html", {"queues": queues})

@@ -13,6 +13,7 @@ from community.actions.answers import (
     accept_answer,
     delete_answer,
     edit_answer,
+    mark_helped,
     post_answer,
     restore_answer,
     unaccept_answer,
@@ -173,6 +174,15 @@ def accept_view(request: HttpRequest, pk: int) -> HttpResponse:
         return render_question(request, _question(request, question.pk))
     messages.success(request, "Marked as solved." if question.is_solved else "Acceptance removed.")
     return redirect(question)
+
+
+@login_required
+@require_POST
+def helped_view(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _answer(request, pk)
+    mark_helped(answer, by=viewer(request))
+    messages.success(request, "Thank you — support will know their answer helped.")
+    return redirect(answer.question)
 
 
 @login_required

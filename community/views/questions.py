@@ -17,6 +17,7 @@ from taggit.models import Tag
 from community import permissions
 from community.actions.questions import ask_question, delete_question, edit_question, restore_question
 from community.diffs import revision_diffs
+from community.extensions import question_panels
 from community.forms import AnswerForm, CommentForm, QuestionEditForm, QuestionFilterForm, QuestionForm
 from community.models import Answer, Category, Question, Revision, TagInfo
 from community.querysets import question_page
@@ -111,6 +112,7 @@ def render_question(
             "comment_form": CommentForm(),
             "structured_data": json.dumps(qa_page_data(request, page.question, page.answers)),
             "related": related_to(question),
+            "panels": question_panels(question, request),
         },
         status=status,
     )

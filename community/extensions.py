@@ -1,0 +1,73 @@
+"""Where community lets later apps in, without importing them (apps depend one way:
+support → community → accounts).
+
+- ``question panels``: a panel shown on a question page (support shows its status and
+  the "I still need help" / "Escalate" buttons). A provider returns the template and its
+  context for a question and viewer, or None.
+- ``thread events``: community actions announce what happened on a thread (an answer, a
+  comment, an acceptance) inside their transaction; listeners (support's escalations)
+  react in the same transaction.
+- ``work queues``: queue models whose items a person can hold, for the "My work" page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from accounts.models import User
+    from community.models import Question
+
+PanelProvider = Callable[["Question", "HttpRequest"], "tuple[str, dict[str, Any]] | None"]
+ThreadListener = Callable[["ThreadEvent"], None]
+
+_panels: list[PanelProvider] = []
+_listeners: list[ThreadListener] = []
+_queues: list[WorkQueue] = []
+
+
+@dataclass(frozen=True)
+class ThreadEvent:
+    kind: str  # "answer_posted", "comment_posted", "answer_accepted", "official_reply_helpful"
+    question: Question
+    by: User
+    post: Any = None
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    label: str
+    items_for: Callable[[User], list[Any]]  # open items the person holds, each with a get_absolute_url
+
+
+def register_question_panel(provider: PanelProvider) -> None:
+    if provider not in _panels:
+        _panels.append(provider)
+
+
+def question_panels(question: Question, request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
+    return [panel for provider in _panels if (panel := provider(question, request)) is not None]
+
+
+def listen_to_threads(listener: ThreadListener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def thread_event(kind: str, question: Question, *, by: User, post: Any = None) -> None:
+    event = ThreadEvent(kind=kind, question=question, by=by, post=post)
+    for listener in _listeners:
+        listener(event)
+
+
+def register_work_queue(queue: WorkQueue) -> None:
+    if all(existing.label != queue.label for existing in _queues):
+        _queues.append(queue)
+
+
+def work_queues() -> list[WorkQueue]:
+    return list(_queues)

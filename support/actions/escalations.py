@@ -1,0 +1,303 @@
+"""Escalations: the sweep that opens them, requests for staff help, the staff's work on
+them (claim, assign, notes, official replies, states), and what threads do to them."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from accounts.models import User
+from community.actions import outbox
+from community.actions.answers import post_answer
+from community.actions.queues import QueueConflict, assign, claim, release, transition
+from community.extensions import ThreadEvent
+from community.models import Answer, Comment, Question
+from support import permissions
+from support.models import (
+    OPEN_STATES,
+    Escalation,
+    EscalationReason,
+    EscalationState,
+    HelpRequest,
+    HelpRequestKind,
+    InternalNote,
+    SlaPolicy,
+)
+from support.sla import Policy
+from support.triage import triage
+
+REQUEST_REASONS = {
+    HelpRequestKind.ASKER: EscalationReason.ASKER,
+    HelpRequestKind.ADVOCATE: EscalationReason.ADVOCATE,
+}
+
+
+def default_policy() -> Policy:
+    return Policy(
+        first_reply_hours=settings.SUPPORT_SLA_FIRST_REPLY_HOURS,
+        solution_hours=settings.SUPPORT_SLA_SOLUTION_HOURS,
+        vip_first_reply_hours=settings.SUPPORT_SLA_VIP_FIRST_REPLY_HOURS,
+        vip_solution_hours=settings.SUPPORT_SLA_VIP_SOLUTION_HOURS,
+    )
+
+
+def policies() -> dict[int | None, Policy]:
+    """Every category's policy; ``None`` holds the site default."""
+    found: dict[int | None, Policy] = {None: default_policy()}
+    found.update({row.category_id: row.as_policy() for row in SlaPolicy.objects.all()})
+    return found
+
+
+def open_escalation(
+    question: Question,
+    *,
+    reason: str,
+    by: User | None = None,
+    detail: str = "",
+    due_at: datetime | None = None,
+    now: datetime | None = None,
+) -> tuple[Escalation, bool]:
+    """The question's open escalation, opening one if there is none (returns it and whether
+    it is new). The partial unique constraint makes this safe when two sweeps race: the
+    loser's insert fails and it returns the winner's row."""
+    now = now or timezone.now()
+    current = Escalation.objects.filter(question=question, state__in=OPEN_STATES).first()
+    if current is not None:
+        return current, False
+    policy = policies().get(question.category_id) or default_policy()
+    vip = question.author.is_vip
+    result = triage(
+        vip=vip,
+        text=f"{question.title}\n{question.body}",
+        waited_hours=(now - question.created_at).total_seconds() / 3600,
+        me_too=question.me_too_count,
+    )
+    try:
+        with transaction.atomic():
+            escalation = Escalation.objects.create(
+                question=question,
+                reason=reason,
+                detail=detail[:500],
+                opened_by=by,
+                state=EscalationState.OPEN,
+                priority=result.priority,
+                priority_reasons=result.reasons,
+                tone=result.tone,
+                due_at=due_at or policy.first_reply_due(now, vip=vip),
+                created_at=now,
+                updated_at=now,
+            )
+            escalation.history.create(
+                at=now,
+                actor=by,
+                from_state="",
+                to_state=EscalationState.OPEN,
+                note=EscalationReason(reason).label,
+            )
+    except IntegrityError:
+        winner = Escalation.objects.filter(question=question, state__in=OPEN_STATES).first()
+        if winner is None:
+            raise
+        return winner, False
+    outbox.record("support.escalated", {"escalation_id": escalation.pk})
+    return escalation, True
+
+
+def _first_replies() -> Any:
+    """Questions annotated with the time of their first reply from anyone but the asker
+    (an answer, or an official staff comment)."""
+    first_answer = (
+        Answer.objects.filter(question=OuterRef("pk"), is_deleted=False)
+        .exclude(author=OuterRef("author"))
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    first_official = (
+        Comment.objects.filter(question=OuterRef("pk"), is_deleted=False, is_official=True)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    return Question.objects.annotate(
+        first_answer_at=Subquery(first_answer), first_official_at=Subquery(first_official)
+    )
+
+
+def sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Open the escalations that are due (beat job, every few minutes; idempotent).
+
+    - every pending request for staff help (the asker's "I still need help", an
+      advocate's escalation) opens or joins the question's escalation;
+    - a question with no escalation yet that breached its SLA (no first reply, or not
+      solved, in time) gets one; imported history never does;
+    - open escalations whose due time passed are marked breached and staff are told.
+    A crashed run loses nothing: whatever it missed is still due at the next run.
+    """
+    now = now or timezone.now()
+    counts = {"requests": 0, "breaches": 0, "overdue": 0}
+    for request in HelpRequest.objects.filter(handled_at__isnull=True).select_related("question__author"):
+        if not request.question.is_deleted:
+            _, new = open_escalation(
+                request.question, reason=REQUEST_REASONS[HelpRequestKind(request.kind)], by=request.by,
+                detail=request.reason, now=now,
+            )  # fmt: skip
+            counts["requests"] += int(new)
+        HelpRequest.objects.filter(pk=request.pk, handled_at__isnull=True).update(handled_at=now)
+    by_category = policies()
+    shortest = min(min(p.vip_first_reply_hours, p.first_reply_hours) for p in by_category.values())
+    candidates = (
+        _first_replies()
+        .filter(
+            is_deleted=False,
+            import_site__isnull=True,
+            created_at__lte=now - timedelta(hours=shortest),
+            escalations__isnull=True,
+        )
+        .select_related("author")
+    )
+    for question in candidates.iterator(chunk_size=500):
+        policy = by_category.get(question.category_id) or by_category[None]
+        vip = question.author.is_vip
+        replies = [t for t in (question.first_answer_at, question.first_official_at) if t is not None]
+        reply_due = policy.first_reply_due(question.created_at, vip=vip)
+        solution_due = policy.solution_due(question.created_at, vip=vip)
+        if not replies and now >= reply_due:
+            _, new = open_escalation(question, reason=EscalationReason.FIRST_REPLY, due_at=reply_due, now=now)
+        elif question.accepted_answer_id is None and now >= solution_due:
+            _, new = open_escalation(question, reason=EscalationReason.SOLUTION, due_at=solution_due, now=now)
+        else:
+            continue
+        counts["breaches"] += int(new)
+    overdue = Escalation.objects.filter(state__in=OPEN_STATES, due_at__lt=now, breached_at__isnull=True)
+    for pk in overdue.values_list("pk", flat=True):
+        if Escalation.objects.filter(pk=pk, breached_at__isnull=True).update(breached_at=now):
+            outbox.record("support.breached", {"escalation_id": pk})
+            counts["overdue"] += 1
+    return counts
+
+
+@transaction.atomic
+def request_help(question: Question, *, by: User, kind: str, reason: str = "") -> HelpRequest:
+    """The asker's "I still need help", or an advocate's escalation with a reason. The
+    sweep opens the escalation; one is queued to run right after this commits."""
+    if kind == HelpRequestKind.ASKER:
+        permissions.check_can_ask_for_help(by, question)
+    else:
+        permissions.check_can_escalate(by, question)
+    request = HelpRequest.objects.create(
+        question=question, kind=kind, by=by, reason=reason[:500], created_at=timezone.now()
+    )
+    outbox.record("support.sweep", {"reason": f"help request {request.pk}"})
+    return request
+
+
+@outbox.handler("support.sweep")
+def sweep_now(payload: dict[str, Any]) -> None:
+    sweep()
+
+
+@transaction.atomic
+def add_note(escalation: Escalation, *, by: User, body: str) -> InternalNote:
+    permissions.check_can_work_queue(by)
+    return InternalNote.objects.create(escalation=escalation, author=by, body=body, created_at=timezone.now())
+
+
+@transaction.atomic
+def reply_officially(escalation: Escalation, *, by: User, body: str) -> Answer:
+    """Staff answer on the public thread, marked Official; the escalation then waits on
+    the customer (the official-reply listener below moves it)."""
+    permissions.check_can_work_queue(by)
+    return post_answer(escalation.question, author=by, body=body, official=True)
+
+
+@transaction.atomic
+def change_state(escalation: Escalation, to_state: str, *, by: User, note: str = "") -> Escalation:
+    permissions.check_can_work_queue(by)
+    now = timezone.now()
+    extra: dict[str, Any] = {}
+    if to_state == EscalationState.RESOLVED:
+        extra["resolved_at"] = now
+    elif to_state == EscalationState.CLOSED:
+        extra["closed_at"] = now
+    elif to_state == EscalationState.OPEN:
+        extra.update(assignee=None, claimed_at=None)
+    return transition(escalation, to_state, by=by, note=note, extra=extra)
+
+
+def _move(escalation: Escalation, to_state: str, *, by: User | None, note: str) -> None:
+    now = timezone.now()
+    extra: dict[str, Any] = {"resolved_at": now} if to_state == EscalationState.RESOLVED else {}
+    with contextlib.suppress(QueueConflict):  # someone moved it first; nothing to undo
+        transition(escalation, to_state, by=by, note=note, extra=extra)
+
+
+def on_thread_event(event: ThreadEvent) -> None:
+    """What happens on a thread moves its escalation (called inside the community action's
+    transaction, so both commit together):
+
+    - an accepted answer, or the asker saying an official answer helped, resolves it;
+    - an official staff reply marks the first staff reply and waits on the customer;
+    - the asker replying to a waiting escalation hands it back to staff, and to a
+      resolved one reopens it.
+    """
+    question = event.question
+    latest = Escalation.objects.filter(question=question).order_by("-created_at", "-pk").first()
+    if latest is None:
+        return
+    official = bool(getattr(event.post, "is_official", False))
+    if event.kind in ("answer_accepted", "official_reply_helpful") and latest.state in OPEN_STATES:
+        why = (
+            "an answer was accepted" if event.kind == "answer_accepted" else "the asker said the reply helped"
+        )
+        _move(latest, EscalationState.RESOLVED, by=event.by, note=why)
+    elif event.kind in ("answer_posted", "comment_posted") and official:
+        Escalation.objects.filter(pk=latest.pk, first_staff_reply_at__isnull=True).update(
+            first_staff_reply_at=timezone.now()
+        )
+        if latest.state == EscalationState.ASSIGNED and event.kind == "answer_posted":
+            _move(latest, EscalationState.WAITING, by=event.by, note="official reply posted")
+    elif event.kind in ("answer_posted", "comment_posted") and event.by.pk == question.author_id:
+        if latest.state == EscalationState.WAITING:
+            _move(latest, EscalationState.ASSIGNED, by=event.by, note="the asker replied")
+        elif latest.state == EscalationState.RESOLVED:
+            _move(latest, EscalationState.OPEN, by=event.by, note="the asker replied after it was resolved")
+            Escalation.objects.filter(pk=latest.pk).update(resolved_at=None, assignee=None, claimed_at=None)
+
+
+def my_escalations(user: User) -> list[Escalation]:
+    return list(
+        Escalation.objects.filter(assignee=user, state__in=OPEN_STATES)
+        .select_related("question")
+        .order_by("due_at")
+    )
+
+
+@transaction.atomic
+def claim_escalation(escalation: Escalation, *, by: User) -> Escalation:
+    permissions.check_can_work_queue(by)
+    return claim(escalation, by=by)
+
+
+@transaction.atomic
+def assign_escalation(escalation: Escalation, *, to: User, by: User) -> Escalation:
+    """Assign (or reassign) to a support staff member, who is emailed."""
+    permissions.check_can_work_queue(by)
+    if not permissions.can_work_queue(to):
+        raise PermissionDenied("Escalations can only be assigned to support staff.")
+    escalation = assign(escalation, to=to, by=by)
+    if to.pk != by.pk:
+        at = escalation.claimed_at.isoformat() if escalation.claimed_at else ""
+        outbox.record("support.assigned", {"escalation_id": escalation.pk, "to_id": to.pk, "at": at})
+    return escalation
+
+
+@transaction.atomic
+def release_escalation(escalation: Escalation, *, by: User) -> Escalation:
+    permissions.check_can_work_queue(by)
+    return release(escalation, by=by)

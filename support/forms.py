@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from accounts.models import User
+from accounts.roles import SUPPORT_STAFF
+from community.models import Category
+from support.models import EscalationState
+
+
+def _not_blank(value: str, what: str) -> str:
+    if not value.strip():
+        raise forms.ValidationError(f"{what} cannot be only spaces.")
+    return value
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does this need staff?",
+        max_length=500,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_reason(self) -> str:
+        return _not_blank(self.cleaned_data["reason"], "The reason")
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Internal note (staff only)",
+        max_length=5000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_body(self) -> str:
+        return _not_blank(self.cleaned_data["body"], "The note")
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Official reply (public, on the thread)",
+        min_length=2,
+        max_length=20000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def clean_body(self) -> str:
+        return _not_blank(self.cleaned_data["body"], "The reply")
+
+
+class StateForm(forms.Form):
+    state = forms.ChoiceField(choices=EscalationState.choices)
+    note = forms.CharField(required=False, max_length=300)
+
+
+def staff_members() -> Any:
+    return User.objects.filter(is_active=True, groups__name=SUPPORT_STAFF).order_by("username")
+
+
+class AssignForm(forms.Form):
+    to = forms.ModelChoiceField(
+        label="Assign to", queryset=User.objects.none(), empty_label="Choose a person"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = staff_members()  # type: ignore[attr-defined]
+
+
+PRIORITY_BANDS = {"high": (60, 101), "medium": (30, 60), "low": (0, 30)}
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        required=False, choices=[("", "All open"), *EscalationState.choices, ("all", "Every state")]
+    )
+    category = forms.ModelChoiceField(required=False, queryset=Category.objects.all(), to_field_name="slug")
+    priority = forms.ChoiceField(
+        required=False, choices=[("", "Any priority"), ("high", "High"), ("medium", "Medium"), ("low", "Low")]
+    )
+    assignee = forms.CharField(required=False, max_length=150)  # "me", "none", or a username
+    breached = forms.BooleanField(required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)

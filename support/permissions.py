@@ -1,0 +1,77 @@
+"""May this user do that in support? ``can_*`` for templates, ``check_*`` raising
+PermissionDenied with the reason for views and actions (as in community.permissions)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypeAlias
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import is_advocate, is_support_staff
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from community.models import Question
+
+    Viewer: TypeAlias = User | AnonymousUser
+
+
+def _require(allowed: bool, reason: str) -> None:
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def can_work_queue(user: Viewer) -> bool:
+    """The queue, escalations, internal notes and the dashboard: support staff only."""
+    return bool(user.is_authenticated and user.is_active and is_support_staff(user))
+
+
+def check_can_work_queue(user: Viewer) -> None:
+    _require(can_work_queue(user), _("Only support staff can see this."))
+
+
+def help_offered_at(question: Question) -> datetime:
+    return question.created_at + timedelta(hours=settings.SUPPORT_NEED_HELP_AFTER_HOURS)
+
+
+def can_ask_for_help(user: Viewer, question: Question) -> bool:
+    """The asker's "I still need help", offered once the question is old enough and
+    while it is not solved."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and question.author_id == user.pk
+        and not question.is_deleted
+        and question.import_site_id is None
+        and question.accepted_answer_id is None
+        and timezone.now() >= help_offered_at(question)
+    )
+
+
+def check_can_ask_for_help(user: Viewer, question: Question) -> None:
+    _require(
+        can_ask_for_help(user, question),
+        _("Only the asker can ask for staff help, once the question is %(hours)s hours old and not solved.")
+        % {"hours": settings.SUPPORT_NEED_HELP_AFTER_HOURS},
+    )
+
+
+def can_escalate(user: Viewer, question: Question) -> bool:
+    """Advocates (and staff) send a thread to support with a reason."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and is_advocate(user)
+        and not question.is_deleted
+        and question.import_site_id is None
+    )
+
+
+def check_can_escalate(user: Viewer, question: Question) -> None:
+    _require(can_escalate(user, question), _("Only advocates and staff can escalate a thread to support."))

@@ -1,0 +1,291 @@
+"""Escalations through the site: the sweep, requests for help, the staff queue, the
+customer's view, and what thread events do to an escalation."""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from community.actions.answers import accept_answer, post_answer
+from community.actions.comments import add_comment
+from community.models import Answer, Question
+from support.actions.escalations import sweep
+from support.models import Escalation, EscalationReason, EscalationState, SlaPolicy
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run_outbox(django_capture_on_commit_callbacks):
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+def age(question: Question, hours: float) -> Question:
+    Question.objects.filter(pk=question.pk).update(created_at=timezone.now() - timedelta(hours=hours))
+    question.refresh_from_db()
+    return question
+
+
+def test_the_sweep_opens_one_escalation_for_an_unanswered_question_past_its_sla(
+    question_factory, run_outbox, support_agent
+):
+    fresh = question_factory()
+    late = age(question_factory(), 25)
+    mail.outbox.clear()
+    assert run_outbox(sweep)["breaches"] == 1
+    assert run_outbox(sweep)["breaches"] == 0  # idempotent
+    escalation = Escalation.objects.get()
+    assert escalation.question == late and escalation.reason == EscalationReason.FIRST_REPLY
+    assert escalation.state == EscalationState.OPEN and escalation.due_at < timezone.now()
+    assert not Escalation.objects.filter(question=fresh).exists()
+    assert list(escalation.history.values_list("to_state", flat=True)) == ["open"]
+    customer_mail = [m for m in mail.outbox if m.to == [late.author.email]]
+    assert customer_mail and "support specialist is looking" in customer_mail[0].body
+    assert any(m.to == [support_agent.email] for m in mail.outbox)
+
+
+def test_answered_questions_breach_only_the_solution_sla_and_imported_history_never(
+    question_factory, answer_factory, run_outbox
+):
+    answered = question_factory()
+    answer_factory(question=answered)
+    age(answered, 30)
+    assert run_outbox(sweep)["breaches"] == 0  # replied in time, not yet 72 hours old
+    age(answered, 73)
+    assert run_outbox(sweep)["breaches"] == 1
+    assert Escalation.objects.get().reason == EscalationReason.SOLUTION
+    imported = age(question_factory(), 500)
+    from community.models import ImportSite
+
+    site = ImportSite.objects.create(domain="example.stackexchange.com", imported_at=timezone.now())
+    Question.objects.filter(pk=imported.pk).update(import_site=site, external_id=1)
+    assert run_outbox(sweep)["breaches"] == 0
+
+
+def test_vip_customers_and_category_policies_set_the_clock(
+    question_factory, user_factory, category, run_outbox
+):
+    vip = user_factory(is_vip=True)
+    vip_question = age(question_factory(author=vip), 5)
+    ordinary = age(question_factory(), 5)
+    run_outbox(sweep)
+    assert list(Escalation.objects.values_list("question", flat=True)) == [vip_question.pk]
+    assert Escalation.objects.get().priority >= 40  # VIP weighs in triage too
+    SlaPolicy.objects.create(category=category, first_reply_hours=2)
+    run_outbox(sweep)
+    assert Escalation.objects.filter(question=ordinary).exists()
+
+
+def test_business_hours_in_the_policy_time_zone_hold_the_sweep_back(question_factory, category, run_outbox):
+    SlaPolicy.objects.create(
+        category=category, first_reply_hours=1, business_hours_only=True, time_zone="Pacific/Kiritimati",
+        opens=time(9, 0), closes=time(10, 0), working_days="",
+    )  # fmt: skip
+    question = age(question_factory(), 2)
+    due = SlaPolicy.objects.get().as_policy().first_reply_due(question.created_at)
+    run_outbox(sweep)
+    assert Escalation.objects.exists() == (due <= timezone.now())
+    run_outbox(sweep, now=due + timedelta(minutes=1))
+    assert Escalation.objects.count() == 1
+
+
+def test_only_one_open_escalation_per_question_is_a_database_rule(question, support_agent):
+    now = timezone.now()
+    fields = {"question": question, "reason": "asker", "state": "open", "created_at": now, "updated_at": now}
+    Escalation.objects.create(**fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Escalation.objects.create(**fields)
+    Escalation.objects.filter(question=question).update(state="closed")
+    Escalation.objects.create(**fields)  # a later one follows a closed one
+
+
+def test_the_asker_can_ask_for_staff_help_once_the_question_is_old_enough(
+    client, question_factory, member, django_capture_on_commit_callbacks
+):
+    question = question_factory(author=member)
+    client.force_login(member)
+    assert b"I still need help" not in client.get(question.get_absolute_url()).content
+    assert client.post(f"/support/questions/{question.pk}/need-help/").status_code == 403
+    age(question, 25)
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "I still need help" in page
+    with django_capture_on_commit_callbacks(execute=True):  # the sweep runs after commit
+        response = client.post(f"/support/questions/{question.pk}/need-help/")
+    assert response.status_code == 302
+    escalation = Escalation.objects.get(question=question)
+    assert escalation.reason == EscalationReason.ASKER and escalation.opened_by == member
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "Your question is with support" in page and "I still need help" not in page
+
+
+def test_an_advocate_escalates_with_a_reason_and_members_cannot(
+    client, question, advocate, other_member, django_capture_on_commit_callbacks
+):
+    client.force_login(other_member)
+    assert client.post(f"/support/questions/{question.pk}/escalate/", {"reason": "x"}).status_code == 403
+    client.force_login(advocate)
+    assert "Escalate to support" in client.get(question.get_absolute_url()).content.decode()
+    assert client.post(f"/support/questions/{question.pk}/escalate/", {"reason": "   "}).status_code == 302
+    assert not Escalation.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/support/questions/{question.pk}/escalate/", {"reason": "Billing bug, customer blocked"}
+        )
+    escalation = Escalation.objects.get()
+    assert (
+        escalation.reason == EscalationReason.ADVOCATE
+        and escalation.detail == "Billing bug, customer blocked"
+    )
+    assert "Staff are on it" in client.get(question.get_absolute_url()).content.decode()
+
+
+@pytest.fixture
+def escalation(question_factory, run_outbox):
+    question = age(question_factory(title="Export to PDF crashes the app"), 30)
+    run_outbox(sweep)
+    return Escalation.objects.get(question=question)
+
+
+def test_staff_claim_reply_officially_and_the_asker_resolves_it(
+    client, escalation, support_agent, user_factory, django_capture_on_commit_callbacks
+):
+    other_agent = user_factory(roles=("Support staff",))
+    client.force_login(support_agent)
+    queue = client.get("/support/queue/").content.decode()
+    assert escalation.question.title in queue
+    client.post(f"/support/escalations/{escalation.pk}/claim/")
+    escalation.refresh_from_db()
+    assert escalation.state == "assigned" and escalation.assignee == support_agent
+    client.force_login(other_agent)
+    response = client.post(f"/support/escalations/{escalation.pk}/claim/", follow=True)
+    assert b"already claimed" in response.content
+    client.force_login(support_agent)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/support/escalations/{escalation.pk}/assign/", {"to": other_agent.pk})
+    escalation.refresh_from_db()
+    assert escalation.assignee == other_agent
+    assert any(m.to == [other_agent.email] and "Assigned to you" in m.subject + m.body for m in mail.outbox)
+    client.force_login(other_agent)
+    client.post(
+        f"/support/escalations/{escalation.pk}/reply/", {"body": "Update to 4.2; the export is fixed."}
+    )
+    answer = Answer.objects.get(question=escalation.question)
+    assert answer.is_official and answer.author == other_agent
+    escalation.refresh_from_db()
+    assert escalation.state == "waiting" and escalation.first_staff_reply_at is not None
+    page = client.get(escalation.question.get_absolute_url()).content.decode()
+    assert "Official" in page
+    asker = escalation.question.author
+    client.force_login(asker)
+    assert "This helped me" in client.get(escalation.question.get_absolute_url()).content.decode()
+    client.post(f"/answers/{answer.pk}/helped/")
+    escalation.refresh_from_db()
+    assert escalation.state == "resolved" and escalation.resolved_at is not None
+    states = list(escalation.history.values_list("to_state", flat=True))
+    assert states == ["open", "assigned", "assigned", "waiting", "resolved"]
+    # The asker replying after it was resolved reopens it.
+    post_answer(escalation.question, author=asker, body="Still crashes on the second page, sorry.")
+    escalation.refresh_from_db()
+    assert escalation.state == "open" and escalation.assignee is None
+
+
+def test_an_accepted_answer_resolves_and_an_official_comment_counts_as_a_first_reply(
+    escalation, support_agent, other_member, question_factory, run_outbox
+):
+    answer = post_answer(escalation.question, author=other_member, body="Try the desktop app instead.")
+    accept_answer(answer, by=escalation.question.author)
+    escalation.refresh_from_db()
+    assert escalation.state == "resolved"
+    commented = age(question_factory(), 30)
+    add_comment(commented, author=support_agent, body="Looking into it now.", official=True)
+    run_outbox(sweep)
+    assert not Escalation.objects.filter(question=commented).exists()
+
+
+def test_bad_input_on_the_escalation_page_gets_a_clear_message(client, escalation, support_agent):
+    client.force_login(support_agent)
+    response = client.post(f"/support/escalations/{escalation.pk}/note/", {"body": "   "})
+    assert response.status_code == 400 and b"cannot be only spaces" in response.content
+    response = client.post(f"/support/escalations/{escalation.pk}/state/", {"state": "exploded"}, follow=True)
+    assert b"not a state" in response.content
+    response = client.post(f"/support/escalations/{escalation.pk}/state/", {"state": "waiting"}, follow=True)
+    assert b"cannot become waiting" in response.content
+    assert client.get("/support/queue/?page=0").status_code == 400
+    assert client.get("/support/escalations/999999/").status_code == 404
+
+
+SUPPORT_URLS = [
+    ("get", "/support/queue/"),
+    ("get", "/support/escalations/{pk}/"),
+    ("post", "/support/escalations/{pk}/claim/"),
+    ("post", "/support/escalations/{pk}/release/"),
+    ("post", "/support/escalations/{pk}/assign/"),
+    ("post", "/support/escalations/{pk}/state/"),
+    ("post", "/support/escalations/{pk}/note/"),
+    ("post", "/support/escalations/{pk}/reply/"),
+]
+
+
+@pytest.mark.parametrize("role", ["customer", "advocate"])
+@pytest.mark.parametrize(("method", "url"), SUPPORT_URLS)
+def test_customers_and_advocates_get_403_on_every_staff_url(
+    client, escalation, user_factory, role, method, url
+):
+    who = user_factory(reputation=5000) if role == "customer" else user_factory(roles=("Advocate",))
+    client.force_login(who)
+    response = getattr(client, method)(url.format(pk=escalation.pk), {"body": "x", "state": "closed"})
+    assert response.status_code in (403, 404)
+    escalation.refresh_from_db()
+    assert escalation.state == "open" and not escalation.notes.exists()
+
+
+SENTINEL = "NOTE-SENTINEL-4f1c9b"
+
+
+def test_an_internal_note_never_reaches_a_customer_or_an_advocate(
+    client, escalation, support_agent, advocate, django_capture_on_commit_callbacks
+):
+    client.force_login(support_agent)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/support/escalations/{escalation.pk}/note/", {"body": f"Customer is on the old plan {SENTINEL}"}
+        )
+        client.post(f"/support/escalations/{escalation.pk}/claim/")
+        client.post(f"/support/escalations/{escalation.pk}/reply/", {"body": "We are on it."})
+    assert SENTINEL in client.get(f"/support/escalations/{escalation.pk}/").content.decode()  # staff see it
+    question = escalation.question
+    for reader in (question.author, advocate, None):
+        if reader is None:
+            client.logout()
+        else:
+            client.force_login(reader)
+        for url in [
+            question.get_absolute_url(),
+            # (searched in lower case: the page echoes the query, never the note's own text)
+            f"/search/?q={SENTINEL.lower()}",
+            "/search/?q=old+plan",
+            f"/questions/similar/?title={SENTINEL.lower()}",
+            "/notifications/",
+            "/questions/",
+            f"/questions/{question.pk}/revisions/",
+            "/my-work/",
+            f"/support/escalations/{escalation.pk}/",
+            "/support/queue/",
+        ]:
+            response = client.get(url, follow=True)
+            assert SENTINEL not in response.content.decode(), url
+    for message in mail.outbox:
+        assert SENTINEL not in message.subject + message.body
+    assert not re.search(SENTINEL, str(list(User.objects.values_list("display_name", "bio"))))
