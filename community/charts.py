@@ -50,6 +50,38 @@ def reputation_chart(series: list[tuple[date, int]], *, title: str) -> str:
     )
     chart.x_labels = [day.strftime("%b %-d") for day, _ in series]
     chart.add("Reputation", [value for _, value in series])
+    return static_svg(chart)
+
+
+_PALETTE = ("#1b5fd0", "#c2410c", "#15803d", "#7c3aed", "#b91c1c")
+
+
+def series_chart(
+    kind: str, labels: list[str], series: dict[str, list[float]], *, title: str, stacked: bool = False
+) -> str:
+    """An inline SVG bar or line chart of several named series over the same labels."""
+    style = Style(**{**_STYLE.to_dict(), "colors": _PALETTE})
+    make = {"bar": pygal.StackedBar if stacked else pygal.Bar, "line": pygal.Line}[kind]
+    chart = make(
+        style=style,
+        js=[],
+        disable_xml_declaration=True,
+        width=720,
+        height=260,
+        show_minor_x_labels=False,
+        x_labels_major_count=8,
+        truncate_label=-1,
+        legend_at_bottom=True,
+        title=title,
+    )
+    chart.x_labels = labels
+    for name, values in series.items():
+        chart.add(name, values)
+    return static_svg(chart)
+
+
+def static_svg(chart: Any) -> str:
+    """The chart as SVG markup with no script in it."""
     # pygal always embeds a small configuration <script> for its interactive mode; the
     # static chart does not need it, so it is taken out of the tree before serializing.
     root = chart.render_tree()

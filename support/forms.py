@@ -86,3 +86,24 @@ class QueueFilterForm(forms.Form):
     assignee = forms.CharField(required=False, max_length=150)  # "me", "none", or a username
     breached = forms.BooleanField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
+class DashboardForm(forms.Form):
+    period = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        choices=[(7, "Last 7 days"), (30, "Last 30 days"), (90, "Last 90 days"), (365, "Last year")],
+        empty_value=None,  # the view reads "no choice" as 30 days
+    )
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(required=False, choices=[("", "page"), ("csv", "CSV")])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The “From” date is after the “To” date.")
+        if since and until and (until - since).days > 3660:
+            raise forms.ValidationError("Choose a period of at most ten years.")
+        return data

@@ -6,6 +6,7 @@ app_name = "support"
 
 urlpatterns = [
     path("queue/", views.queue_view, name="queue"),
+    path("dashboard/", views.dashboard_view, name="dashboard"),
     path("escalations/<int:pk>/", views.escalation_detail_view, name="escalation_detail"),
     path("escalations/<int:pk>/claim/", views.claim_view, name="claim"),
     path("escalations/<int:pk>/release/", views.release_view, name="release"),

@@ -4,6 +4,8 @@ get a 403 on all of them."""
 
 from __future__ import annotations
 
+import csv
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from community.actions.queues import QueueConflict
+from community.charts import series_chart
 from community.models import Question
 from support import permissions
 from support.actions.escalations import (
@@ -29,9 +32,11 @@ from support.actions.escalations import (
     reply_officially,
     request_help,
 )
+from support.dashboard import Dashboard, measure
 from support.forms import (
     PRIORITY_BANDS,
     AssignForm,
+    DashboardForm,
     EscalateForm,
     NoteForm,
     QueueFilterForm,
@@ -220,3 +225,80 @@ def escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     messages.success(request, "Sent to support with your reason.")
     return redirect(question)
+
+
+def _period(data: dict[str, Any]) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    if data.get("since") or data.get("until"):
+        until = data.get("until") or timezone.localdate()
+        since = data.get("since") or until - timedelta(days=30)
+        return (
+            datetime.combine(since, time.min, tzinfo=zone),
+            datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone),
+        )
+    end = datetime.combine(timezone.localdate() + timedelta(days=1), time.min, tzinfo=zone)
+    return end - timedelta(days=data.get("period") or 30), end
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    form = DashboardForm(request.GET)
+    if not form.is_valid():
+        return render(request, "support/dashboard.html", {"form": form}, status=400)
+    start, end = _period(form.cleaned_data)
+    board = measure(start, end)
+    if form.cleaned_data["format"] == "csv":
+        return _csv(board)
+    labels = [row.day.strftime("%b %-d") for row in board.days]
+    charts = {
+        "daily": series_chart(
+            "bar",
+            labels,
+            {
+                "Solved without staff": [row.solved_without_staff for row in board.days],
+                "Escalated to staff": [row.escalated for row in board.days],
+                "Other questions": [
+                    row.asked - row.solved_without_staff - row.escalated for row in board.days
+                ],
+            },
+            title="Questions asked per day",
+            stacked=True,
+        ),
+        "backlog": series_chart(
+            "bar",
+            [label for label, _ in board.backlog],
+            {"Open escalations": [count for _, count in board.backlog]},
+            title="Open escalations by age",
+        ),
+    }
+    return render(request, "support/dashboard.html", {"form": form, "board": board, "charts": charts})
+
+
+def _csv(board: Dashboard) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="askwell-support-{board.start:%Y-%m-%d}-{board.end:%Y-%m-%d}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["day", "asked", "solved_without_staff", "escalated"])
+    for row in board.days:
+        writer.writerow([row.day.isoformat(), row.asked, row.solved_without_staff, row.escalated])
+    writer.writerow([])
+    writer.writerow(["metric", "value"])
+    for name, value in [
+        ("questions asked", board.asked),
+        ("deflection rate (solved without staff)", board.deflection_rate),
+        ("solved rate", board.solved_rate),
+        ("escalation rate", board.escalation_rate),
+        ("SLA breaches", board.breaches),
+        ("first reply, community, median hours", board.first_reply("community", 0.5)),
+        ("first reply, community, p90 hours", board.first_reply("community", 0.9)),
+        ("first reply, staff, median hours", board.first_reply("staff", 0.5)),
+        ("first reply, staff, p90 hours", board.first_reply("staff", 0.9)),
+        *[(f"deflection events: {label}", count) for label, count in board.deflection.items()],
+    ]:
+        writer.writerow(
+            [name, "" if value is None else (round(value, 4) if isinstance(value, float) else value)]
+        )
+    return response

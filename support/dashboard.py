@@ -1,0 +1,238 @@
+"""The support dashboard's numbers: the community as a value centre.
+
+``measure(start, end)`` reads the questions asked in the period (imported history
+excluded) with a fixed number of queries, whatever the period's size, and returns plain
+data; the percentiles and rates are pure functions over it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accounts.roles import SUPPORT_STAFF
+from community.models import Answer, Comment, DeflectionEvent, DeflectionKind, Question
+from support.models import OPEN_STATES, Escalation, EscalationReason
+
+BACKLOG_BUCKETS = [("under 4 h", 4), ("4–24 h", 24), ("1–3 days", 72), ("over 3 days", None)]
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """The ``share`` percentile (0–1) by linear interpolation; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * share
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class DayRow:
+    day: date
+    asked: int = 0
+    solved_without_staff: int = 0
+    escalated: int = 0
+
+
+@dataclass
+class Dashboard:
+    start: datetime
+    end: datetime
+    asked: int = 0
+    solved: int = 0
+    solved_without_staff: int = 0
+    escalated: int = 0
+    breaches: int = 0
+    community_first_replies: list[float] = field(default_factory=list)  # hours
+    staff_first_replies: list[float] = field(default_factory=list)
+    backlog: list[tuple[str, int]] = field(default_factory=list)
+    top_answerers: list[dict[str, Any]] = field(default_factory=list)
+    deflection: dict[str, int] = field(default_factory=dict)
+    days: list[DayRow] = field(default_factory=list)
+
+    @property
+    def deflection_rate(self) -> float | None:
+        return rate(self.solved_without_staff, self.asked)
+
+    @property
+    def solved_rate(self) -> float | None:
+        return rate(self.solved, self.asked)
+
+    @property
+    def escalation_rate(self) -> float | None:
+        return rate(self.escalated, self.asked)
+
+    def first_reply(self, who: str, share: float) -> float | None:
+        values = self.community_first_replies if who == "community" else self.staff_first_replies
+        found = percentile(values, share)
+        return None if found is None else round(found, 1)
+
+    @property
+    def community_median(self) -> float | None:
+        return self.first_reply("community", 0.5)
+
+    @property
+    def community_p90(self) -> float | None:
+        return self.first_reply("community", 0.9)
+
+    @property
+    def staff_median(self) -> float | None:
+        return self.first_reply("staff", 0.5)
+
+    @property
+    def staff_p90(self) -> float | None:
+        return self.first_reply("staff", 0.9)
+
+
+def _staff_q(prefix: str) -> Q:
+    return Q(**{f"{prefix}__groups__name": SUPPORT_STAFF}) | Q(**{f"{prefix}__is_superuser": True})
+
+
+def measure(start: datetime, end: datetime, *, now: datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    board = Dashboard(start=start, end=end)
+    # Questions are measured from native questions asked in the period.
+    first_community = (
+        Answer.objects.filter(question=OuterRef("pk"), is_deleted=False)
+        .exclude(author=OuterRef("author"))
+        .exclude(_staff_q("author"))
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    first_staff_answer = (
+        Answer.objects.filter(question=OuterRef("pk"), is_deleted=False)
+        .filter(Q(is_official=True) | _staff_q("author"))
+        .exclude(author=OuterRef("author"))
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    first_staff_comment = (
+        Comment.objects.filter(question=OuterRef("pk"), is_deleted=False, is_official=True)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    escalated = (
+        Escalation.objects.filter(question=OuterRef("pk"))
+        .values("question")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    accepted_by_staff = Q(accepted_answer__is_official=True) | _staff_q("accepted_answer__author")
+    questions = (
+        Question.objects.filter(
+            import_site__isnull=True, is_deleted=False, created_at__gte=start, created_at__lt=end
+        )
+        .annotate(
+            community_at=Subquery(first_community),
+            staff_answer_at=Subquery(first_staff_answer),
+            staff_comment_at=Subquery(first_staff_comment),
+            escalation_count=Subquery(escalated),
+        )
+        .values(
+            "pk",
+            "created_at",
+            "accepted_answer_id",
+            "community_at",
+            "staff_answer_at",
+            "staff_comment_at",
+            "escalation_count",
+        )
+    )
+    staff_accepted = set(
+        Question.objects.filter(
+            import_site__isnull=True, created_at__gte=start, created_at__lt=end, accepted_answer__isnull=False
+        )
+        .filter(accepted_by_staff)
+        .values_list("pk", flat=True)
+    )
+    days: dict[date, DayRow] = {}
+    for row in questions.iterator(chunk_size=2000):
+        board.asked += 1
+        day = timezone.localtime(row["created_at"]).date()
+        bucket = days.setdefault(day, DayRow(day))
+        bucket.asked += 1
+        if row["accepted_answer_id"]:
+            board.solved += 1
+            if not row["escalation_count"] and row["pk"] not in staff_accepted:
+                board.solved_without_staff += 1
+                bucket.solved_without_staff += 1
+        if row["escalation_count"]:
+            board.escalated += 1
+            bucket.escalated += 1
+        if row["community_at"]:
+            board.community_first_replies.append(
+                (row["community_at"] - row["created_at"]).total_seconds() / 3600
+            )
+        staff_at = [t for t in (row["staff_answer_at"], row["staff_comment_at"]) if t]
+        if staff_at:
+            board.staff_first_replies.append((min(staff_at) - row["created_at"]).total_seconds() / 3600)
+    board.days = _every_day(days, start, end)
+    board.breaches = (
+        Escalation.objects.filter(created_at__gte=start, created_at__lt=end)
+        .filter(
+            Q(reason__in=[EscalationReason.FIRST_REPLY, EscalationReason.SOLUTION])
+            | Q(breached_at__isnull=False)
+        )
+        .count()
+    )
+    board.backlog = _backlog(now)
+    board.top_answerers = [
+        dict(row)
+        for row in Answer.objects.filter(
+            created_at__gte=start,
+            created_at__lt=end,
+            is_deleted=False,
+            import_site__isnull=True,
+            is_official=False,
+        )
+        .exclude(_staff_q("author"))
+        .values("author__username", "author__display_name")
+        .annotate(
+            answers=Count("pk"),
+            accepted=Count("pk", filter=Q(question__accepted_answer=F("pk"))),
+        )
+        .order_by("-accepted", "-answers", "author__username")[:10]
+    ]
+    board.deflection = _deflection(start, end)
+    return board
+
+
+def _every_day(days: dict[date, DayRow], start: datetime, end: datetime) -> list[DayRow]:
+    first, last = timezone.localtime(start).date(), timezone.localtime(end - timedelta(seconds=1)).date()
+    out, day = [], first
+    while day <= last:
+        out.append(days.get(day, DayRow(day)))
+        day += timedelta(days=1)
+    return out
+
+
+def _backlog(now: datetime) -> list[tuple[str, int]]:
+    ages = Counter[str]()
+    for created in Escalation.objects.filter(state__in=OPEN_STATES).values_list("created_at", flat=True):
+        hours = (now - created).total_seconds() / 3600
+        for label, limit in BACKLOG_BUCKETS:
+            if limit is None or hours < limit:
+                ages[label] += 1
+                break
+    return [(label, ages[label]) for label, _ in BACKLOG_BUCKETS]
+
+
+def _deflection(start: datetime, end: datetime) -> dict[str, int]:
+    counts = dict(
+        DeflectionEvent.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    return {label: counts.get(kind, 0) for kind, label in DeflectionKind.choices}

@@ -1,0 +1,51 @@
+"""The support pages' query counts do not grow with their items."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from community.models import Question
+from support.actions.escalations import add_note, claim_escalation, sweep
+from support.models import Escalation
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_the_queue_and_an_escalation_page_do_not_grow_with_their_items(
+    client, question_factory, user_factory, support_agent, n
+):
+    for _ in range(n):
+        question_factory(author=user_factory(is_vip=bool(n % 2)))
+    Question.objects.update(created_at=timezone.now() - timedelta(hours=30))
+    sweep()
+    first = Escalation.objects.order_by("pk").first()
+    claim_escalation(first, by=support_agent)
+    for i in range(n):
+        add_note(first, by=support_agent, body=f"note {i}")
+    client.force_login(support_agent)
+    assert _count(client, "/support/queue/") == QUEUE_QUERIES
+    assert _count(client, f"/support/escalations/{first.pk}/") == DETAIL_QUERIES
+    assert _count(client, "/my-work/") == MY_WORK_QUERIES
+
+
+# Session, user, user's groups; the page's escalations (count + rows with question,
+# author, category and assignee); the category filter's options; unread notifications.
+QUEUE_QUERIES = 7
+# Session, user, groups; the escalation with its question, people; history with actors;
+# notes with authors; the staff list for "assign"; unread notifications.
+DETAIL_QUERIES = 8
+# Session, user, my open escalations with their questions, unread notifications.
+MY_WORK_QUERIES = 4
