@@ -55,7 +55,7 @@ def user_factory(db: Any) -> Callable[..., User]:
 
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         for role in roles:
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(Group.objects.get_or_create(name=role)[0])  # flushed by transactional tests
         if SUPPORT_STAFF in roles:
             User.objects.filter(pk=user.pk).update(is_staff=True)
             user.is_staff = True

@@ -105,7 +105,28 @@ def celery_worker_process(real_broker: str, tmp_path: Path) -> Iterator[dict[str
                 raise RuntimeError(
                     "celery worker did not start:\n" + (tmp_path / "worker.log").read_text()[-4000:]
                 )
-        yield {"process": process, "mail_dir": mail_dir, "log": tmp_path / "worker.log"}
+        yield {"process": process, "mail_dir": mail_dir, "log": tmp_path / "worker.log", "env": env}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def celery_beat_process(celery_worker_process: dict[str, Any], tmp_path: Path) -> Iterator[subprocess.Popen]:
+    """A real `celery beat` beside the worker, with the support sweep every second."""
+    env = {**celery_worker_process["env"], "SUPPORT_SWEEP_SECONDS": "1"}
+    log = (tmp_path / "beat.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
+         "--schedule", str(tmp_path / "beat-schedule")],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        yield process
     finally:
         process.terminate()
         try:

@@ -1,0 +1,73 @@
+"""Escalations on real services: concurrent sweeps on PostgreSQL open one escalation per
+question, and the whole flow runs through a real Celery beat and worker on Redis."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from community.models import Answer, Question
+from support.actions.escalations import sweep
+from support.models import Escalation
+from tests.service.conftest import wait_for
+
+pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
+SWEEPERS = 4
+
+
+def test_sweeps_running_at_once_on_separate_connections_open_one_escalation_each(question_factory):
+    assert connection.vendor == "postgresql"
+    questions = [question_factory() for _ in range(10)]
+    Question.objects.update(created_at=timezone.now() - timedelta(hours=30))
+    barrier = threading.Barrier(SWEEPERS)
+    errors: list[BaseException] = []
+    now = timezone.now()
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=60)
+            sweep(now=now)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(SWEEPERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    for question in questions:
+        assert Escalation.objects.filter(question=question).count() == 1
+
+
+def test_beat_sweeps_staff_reply_and_the_customer_sees_it_resolved(
+    client, question_factory, member, support_agent, celery_beat_process, celery_worker_process
+):
+    question = question_factory(author=member, title="Invoices export as blank pages since 4.2")
+    Question.objects.filter(pk=question.pk).update(created_at=timezone.now() - timedelta(hours=30))
+    escalation = wait_for(
+        lambda: Escalation.objects.filter(question=question).first(), timeout=60, what="the beat's sweep"
+    )
+    wait_for(
+        lambda: any(
+            member.email in path.read_text() and "support specialist" in path.read_text()
+            for path in celery_worker_process["mail_dir"].glob("*.log")
+        ),
+        what="the customer's email",
+    )
+    client.force_login(support_agent)
+    assert client.post(f"/support/escalations/{escalation.pk}/claim/").status_code == 302
+    client.post(f"/support/escalations/{escalation.pk}/reply/", {"body": "Fixed in 4.2.1; please update."})
+    official = Answer.objects.get(question=question, is_official=True)
+    client.force_login(member)
+    client.post(f"/answers/{official.pk}/helped/")
+    escalation.refresh_from_db()
+    assert escalation.state == "resolved"
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "Support marked your question resolved" in page
