@@ -104,8 +104,8 @@ def escalation_detail_view(request: HttpRequest, pk: int, **forms: Any) -> HttpR
         "question": escalation.question,
         "history": escalation.history.select_related("actor"),
         "notes": escalation.notes.select_related("author"),
-        "note_form": forms.get("note_form") or NoteForm(),
-        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "note_form": forms.get("note_form") or NoteForm(prefix="note"),
+        "reply_form": forms.get("reply_form") or ReplyForm(prefix="reply"),
         "assign_form": AssignForm(),
         "states": list(Escalation.TRANSITIONS.get(escalation.state, ())),
         "now": timezone.now(),
@@ -181,7 +181,7 @@ def state_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def note_view(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _escalation(request, pk)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, prefix="note")
     if not form.is_valid():
         return escalation_detail_view(request, pk, note_form=form, status=400)
     add_note(escalation, by=_staff(request), body=form.cleaned_data["body"])
@@ -192,7 +192,7 @@ def note_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reply_view(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _escalation(request, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, prefix="reply")
     if not form.is_valid():
         return escalation_detail_view(request, pk, reply_form=form, status=400)
     reply_officially(escalation, by=_staff(request), body=form.cleaned_data["body"])

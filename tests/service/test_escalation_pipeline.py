@@ -63,7 +63,9 @@ def test_beat_sweeps_staff_reply_and_the_customer_sees_it_resolved(
     )
     client.force_login(support_agent)
     assert client.post(f"/support/escalations/{escalation.pk}/claim/").status_code == 302
-    client.post(f"/support/escalations/{escalation.pk}/reply/", {"body": "Fixed in 4.2.1; please update."})
+    client.post(
+        f"/support/escalations/{escalation.pk}/reply/", {"reply-body": "Fixed in 4.2.1; please update."}
+    )
     official = Answer.objects.get(question=question, is_official=True)
     client.force_login(member)
     client.post(f"/answers/{official.pk}/helped/")

@@ -178,7 +178,7 @@ def test_staff_claim_reply_officially_and_the_asker_resolves_it(
     assert any(m.to == [other_agent.email] and "Assigned to you" in m.subject + m.body for m in mail.outbox)
     client.force_login(other_agent)
     client.post(
-        f"/support/escalations/{escalation.pk}/reply/", {"body": "Update to 4.2; the export is fixed."}
+        f"/support/escalations/{escalation.pk}/reply/", {"reply-body": "Update to 4.2; the export is fixed."}
     )
     answer = Answer.objects.get(question=escalation.question)
     assert answer.is_official and answer.author == other_agent
@@ -215,7 +215,7 @@ def test_an_accepted_answer_resolves_and_an_official_comment_counts_as_a_first_r
 
 def test_bad_input_on_the_escalation_page_gets_a_clear_message(client, escalation, support_agent):
     client.force_login(support_agent)
-    response = client.post(f"/support/escalations/{escalation.pk}/note/", {"body": "   "})
+    response = client.post(f"/support/escalations/{escalation.pk}/note/", {"note-body": "   "})
     assert response.status_code == 400 and b"cannot be only spaces" in response.content
     response = client.post(f"/support/escalations/{escalation.pk}/state/", {"state": "exploded"}, follow=True)
     assert b"not a state" in response.content
@@ -244,7 +244,8 @@ def test_customers_and_advocates_get_403_on_every_staff_url(
 ):
     who = user_factory(reputation=5000) if role == "customer" else user_factory(roles=("Advocate",))
     client.force_login(who)
-    response = getattr(client, method)(url.format(pk=escalation.pk), {"body": "x", "state": "closed"})
+    data = {"note-body": "x", "reply-body": "x", "state": "closed"}
+    response = getattr(client, method)(url.format(pk=escalation.pk), data)
     assert response.status_code in (403, 404)
     escalation.refresh_from_db()
     assert escalation.state == "open" and not escalation.notes.exists()
@@ -260,10 +261,11 @@ def test_an_internal_note_never_reaches_a_customer_or_an_advocate(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            f"/support/escalations/{escalation.pk}/note/", {"body": f"Customer is on the old plan {SENTINEL}"}
+            f"/support/escalations/{escalation.pk}/note/",
+            {"note-body": f"Customer is on the old plan {SENTINEL}"},
         )
         client.post(f"/support/escalations/{escalation.pk}/claim/")
-        client.post(f"/support/escalations/{escalation.pk}/reply/", {"body": "We are on it."})
+        client.post(f"/support/escalations/{escalation.pk}/reply/", {"reply-body": "We are on it."})
     assert SENTINEL in client.get(f"/support/escalations/{escalation.pk}/").content.decode()  # staff see it
     question = escalation.question
     for reader in (question.author, advocate, None):
