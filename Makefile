@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt co
 SERVICE_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell CELERY_BROKER_URL=redis://127.0.0.1:6379/14
 FAST_MARKERS := not service and not browser and not slow
 
-.PHONY: help venv run migrate demo lint test test-fast test-browser test-service test-slow chromium bench eval-search bench-search clean
+.PHONY: help venv run migrate demo lint test test-fast test-browser test-service test-slow chromium bench eval-search bench-search bench-support clean
 
 help:
 	@echo "make run   - set up, load demo data, serve http://127.0.0.1:8000 with worker and beat"
@@ -26,6 +26,7 @@ migrate: venv
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_support_demo
 	$(PY) manage.py rebuild_search_index
 
 run: demo
@@ -85,6 +86,14 @@ bench-search: venv
 	    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE askwell_bench" >/dev/null; \
 	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell_bench $(PY) -m bench.search --engine postgres --docs 200000; \
 	else echo "SKIPPED the PostgreSQL search benchmark: no PostgreSQL on 127.0.0.1:5432."; fi
+
+bench-support: venv
+	$(PY) -m bench.support --questions 100000
+	@if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+	  psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='askwell_bench_support'" | grep -q 1 || \
+	    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE askwell_bench_support" >/dev/null; \
+	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell_bench_support $(PY) -m bench.support --questions 100000; \
+	else echo "SKIPPED the PostgreSQL support benchmark: no PostgreSQL on 127.0.0.1:5432."; fi
 
 clean:
 	rm -rf $(VENV) var

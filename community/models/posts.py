@@ -74,6 +74,14 @@ class Question(SoftDeletable, MarkdownBody, Imported):
     class Meta:
         ordering = ["-created_at"]
         constraints = [one_per_source("question")]
+        indexes = [
+            # The support sweep's candidates: native, unsolved questions by age.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(accepted_answer__isnull=True, import_site__isnull=True, is_deleted=False),
+                name="unsolved_native_by_age",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -118,6 +126,8 @@ class Answer(SoftDeletable, MarkdownBody, Imported):
     class Meta:
         ordering = ["created_at"]
         constraints = [one_per_source("answer")]
+        # A thread's first reply (the sweep and the dashboard ask for it per question).
+        indexes = [models.Index(fields=["question", "created_at"], name="answer_question_created")]
 
     def __str__(self) -> str:
         return f"Answer {self.pk} to question {self.question_id}"

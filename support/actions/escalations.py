@@ -151,12 +151,17 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         HelpRequest.objects.filter(pk=request.pk, handled_at__isnull=True).update(handled_at=now)
     by_category = policies()
     shortest = min(min(p.vip_first_reply_hours, p.first_reply_hours) for p in by_category.values())
+    # Unsolved native questions of the lookback window that never had an escalation: in
+    # steady state only recent ones (older ones were escalated once, or solved), which the
+    # partial index "unsolved_native_by_age" finds without reading the rest.
     candidates = (
         _first_replies()
         .filter(
             is_deleted=False,
             import_site__isnull=True,
+            accepted_answer__isnull=True,
             created_at__lte=now - timedelta(hours=shortest),
+            created_at__gte=now - timedelta(days=settings.SUPPORT_SWEEP_LOOKBACK_DAYS),
             escalations__isnull=True,
         )
         .select_related("author")
@@ -169,7 +174,7 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         solution_due = policy.solution_due(question.created_at, vip=vip)
         if not replies and now >= reply_due:
             _, new = open_escalation(question, reason=EscalationReason.FIRST_REPLY, due_at=reply_due, now=now)
-        elif question.accepted_answer_id is None and now >= solution_due:
+        elif now >= solution_due:
             _, new = open_escalation(question, reason=EscalationReason.SOLUTION, due_at=solution_due, now=now)
         else:
             continue

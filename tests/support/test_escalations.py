@@ -291,3 +291,30 @@ def test_an_internal_note_never_reaches_a_customer_or_an_advocate(
     for message in mail.outbox:
         assert SENTINEL not in message.subject + message.body
     assert not re.search(SENTINEL, str(list(User.objects.values_list("display_name", "bio"))))
+
+
+def test_a_request_whose_immediate_sweep_was_lost_is_picked_up_by_the_next_one(question, advocate):
+    from support.models import HelpRequest
+
+    # As if the worker crashed before running the sweep queued by the request.
+    HelpRequest.objects.create(
+        question=question, kind="advocate", by=advocate, reason="lost", created_at=timezone.now()
+    )
+    assert not Escalation.objects.exists()
+    assert sweep()["requests"] == 1
+    assert Escalation.objects.get().reason == EscalationReason.ADVOCATE
+    assert sweep()["requests"] == 0
+
+
+def test_the_demo_has_escalations_in_the_queue(client, capsys):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    call_command("seed_support_demo")
+    call_command("seed_support_demo")  # idempotent
+    reasons = sorted(Escalation.objects.values_list("reason", flat=True))
+    assert reasons == ["advocate", "first_reply"]
+    assert User.objects.get(username="omar").is_vip
+    client.force_login(User.objects.get(username="sam"))
+    page = client.get("/support/queue/").content.decode()
+    assert "Recurring invoices stopped going out" in page and "Two-factor codes never arrive" in page
