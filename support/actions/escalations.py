@@ -179,12 +179,34 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         else:
             continue
         counts["breaches"] += int(new)
+    counts["retriaged"] = retriage(now=now)
     overdue = Escalation.objects.filter(state__in=OPEN_STATES, due_at__lt=now, breached_at__isnull=True)
     for pk in overdue.values_list("pk", flat=True):
         if Escalation.objects.filter(pk=pk, breached_at__isnull=True).update(breached_at=now):
             outbox.record("support.breached", {"escalation_id": pk})
             counts["overdue"] += 1
     return counts
+
+
+def retriage(*, now: datetime | None = None) -> int:
+    """Recompute open escalations' priority: waiting and "I have this too" grow while
+    they sit in the queue (and a customer may have become VIP). Returns how many moved."""
+    now = now or timezone.now()
+    moved = 0
+    for escalation in Escalation.objects.filter(state__in=OPEN_STATES).select_related("question__author"):
+        question = escalation.question
+        result = triage(
+            vip=question.author.is_vip,
+            text=f"{question.title}\n{question.body}",
+            waited_hours=(now - question.created_at).total_seconds() / 3600,
+            me_too=question.me_too_count,
+        )
+        if result.priority != escalation.priority:
+            Escalation.objects.filter(pk=escalation.pk).update(
+                priority=result.priority, priority_reasons=result.reasons
+            )
+            moved += 1
+    return moved
 
 
 @transaction.atomic

@@ -227,6 +227,8 @@ def test_bad_input_on_the_escalation_page_gets_a_clear_message(client, escalatio
 
 SUPPORT_URLS = [
     ("get", "/support/queue/"),
+    ("get", "/support/dashboard/"),
+    ("get", "/support/dashboard/?format=csv"),
     ("get", "/support/escalations/{pk}/"),
     ("post", "/support/escalations/{pk}/claim/"),
     ("post", "/support/escalations/{pk}/release/"),
@@ -283,8 +285,12 @@ def test_an_internal_note_never_reaches_a_customer_or_an_advocate(
             "/questions/",
             f"/questions/{question.pk}/revisions/",
             "/my-work/",
+            "/articles/",
+            f"/users/{question.author.username}/",
+            f"/questions/{question.pk}/capture-article/",
             f"/support/escalations/{escalation.pk}/",
             "/support/queue/",
+            "/support/dashboard/?format=csv",
         ]:
             response = client.get(url, follow=True)
             assert SENTINEL not in response.content.decode(), url
@@ -318,3 +324,12 @@ def test_the_demo_has_escalations_in_the_queue(client, capsys):
     client.force_login(User.objects.get(username="sam"))
     page = client.get("/support/queue/").content.decode()
     assert "Recurring invoices stopped going out" in page and "Two-factor codes never arrive" in page
+
+
+def test_priority_grows_while_an_escalation_waits(question_factory, run_outbox):
+    question = age(question_factory(), 30)
+    run_outbox(sweep)
+    first = Escalation.objects.get().priority
+    Question.objects.filter(pk=question.pk).update(created_at=timezone.now() - timedelta(hours=70))
+    sweep()
+    assert Escalation.objects.get().priority > first
