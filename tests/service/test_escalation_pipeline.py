@@ -73,3 +73,38 @@ def test_beat_sweeps_staff_reply_and_the_customer_sees_it_resolved(
     assert escalation.state == "resolved"
     page = client.get(question.get_absolute_url()).content.decode()
     assert "Support marked your question resolved" in page
+
+
+def test_two_staff_claiming_at_once_on_postgresql_one_wins(question_factory, user_factory):
+    from community.actions.queues import QueueConflict
+    from support.actions.escalations import claim_escalation
+
+    question = question_factory()
+    Question.objects.filter(pk=question.pk).update(created_at=timezone.now() - timedelta(hours=30))
+    sweep()
+    escalation = Escalation.objects.get()
+    agents = [user_factory(roles=("Support staff",)) for _ in range(SWEEPERS)]
+    barrier = threading.Barrier(SWEEPERS)
+    won, lost, errors = [], [], []
+
+    def claim(agent) -> None:
+        try:
+            barrier.wait(timeout=60)
+            claim_escalation(Escalation.objects.get(pk=escalation.pk), by=agent)
+            won.append(agent.pk)
+        except QueueConflict:
+            lost.append(agent.pk)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim, args=(agent,)) for agent in agents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == [] and len(won) == 1 and len(lost) == SWEEPERS - 1
+    escalation.refresh_from_db()
+    assert escalation.assignee_id == won[0]
+    assert escalation.history.filter(note="claimed").count() == 1

@@ -333,3 +333,18 @@ def test_priority_grows_while_an_escalation_waits(question_factory, run_outbox):
     Question.objects.filter(pk=question.pk).update(created_at=timezone.now() - timedelta(hours=70))
     sweep()
     assert Escalation.objects.get().priority > first
+
+
+def test_staff_hear_when_an_escalation_is_past_its_due_time_and_the_queue_flags_other_languages(
+    client, question_factory, support_agent, run_outbox
+):
+    question_factory(title="Je ne peux pas exporter mes factures", body="Rien ne se passe quand je clique.")
+    Question.objects.update(created_at=timezone.now() - timedelta(hours=30))
+    mail.outbox.clear()
+    run_outbox(sweep)  # opened for a breach, so already past its due time
+    escalation = Escalation.objects.get()
+    assert escalation.breached_at is not None and escalation.tone is None
+    assert any("Past its due time" in m.body and m.to == [support_agent.email] for m in mail.outbox)
+    client.force_login(support_agent)
+    assert "tone not assessed (not English)" in client.get("/support/queue/").content.decode()
+    assert "Je ne peux pas" in client.get("/support/queue/?breached=on").content.decode()
