@@ -42,6 +42,7 @@ class ThreadEvent:
 class WorkQueue:
     label: str
     items_for: Callable[[User], list[Any]]  # open items the person holds, each with a get_absolute_url
+    works_it: Callable[[User], bool]  # whether the person works this queue at all
 
 
 def register_question_panel(provider: PanelProvider) -> None:

@@ -9,9 +9,11 @@ class SupportConfig(AppConfig):
         # Support plugs into community through community's extension points (community
         # never imports support): the question page panel, thread events, "My work".
         from community import extensions
-        from support import panels
+        from support import panels, permissions
         from support.actions import escalations, notices  # noqa: F401 (outbox handlers register on import)
 
         extensions.register_question_panel(panels.question_panel)
         extensions.listen_to_threads(escalations.on_thread_event)
-        extensions.register_work_queue(extensions.WorkQueue("Escalations", escalations.my_escalations))
+        extensions.register_work_queue(
+            extensions.WorkQueue("Escalations", escalations.my_escalations, permissions.can_work_queue)
+        )

@@ -40,5 +40,6 @@ def notification_mark_all_read_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_work_view(request: HttpRequest) -> HttpResponse:
     """Everything assigned to the viewer, across every work queue."""
-    queues = [(queue.label, queue.items_for(viewer(request))) for queue in work_queues()]
+    user = viewer(request)
+    queues = [(queue.label, queue.items_for(user)) for queue in work_queues() if queue.works_it(user)]
     return render(request, "community/my_work.html", {"queues": queues})

@@ -348,3 +348,14 @@ def test_staff_hear_when_an_escalation_is_past_its_due_time_and_the_queue_flags_
     client.force_login(support_agent)
     assert "tone not assessed (not English)" in client.get("/support/queue/").content.decode()
     assert "Je ne peux pas" in client.get("/support/queue/?breached=on").content.decode()
+
+
+def test_my_work_lists_escalations_only_for_those_who_work_the_queue(
+    client, escalation, support_agent, member
+):
+    client.force_login(member)
+    assert "You do not work any queue" in client.get("/my-work/").content.decode()
+    client.force_login(support_agent)
+    client.post(f"/support/escalations/{escalation.pk}/claim/")
+    page = client.get("/my-work/").content.decode()
+    assert "Escalations (1)" in page and escalation.question.title in page
