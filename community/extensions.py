@@ -32,7 +32,9 @@ _queues: list[WorkQueue] = []
 
 @dataclass(frozen=True)
 class ThreadEvent:
-    kind: str  # "answer_posted", "comment_posted", "answer_accepted", "official_reply_helpful"
+    # "question_asked", "question_edited", "question_deleted", "question_restored",
+    # "answer_posted", "comment_posted", "answer_accepted", "official_reply_helpful"
+    kind: str
     question: Question
     by: User
     post: Any = None

@@ -230,6 +230,8 @@ SUPPORT_SLA_VIP_FIRST_REPLY_HOURS = env.int("SUPPORT_SLA_VIP_FIRST_REPLY_HOURS",
 SUPPORT_SLA_VIP_SOLUTION_HOURS = env.int("SUPPORT_SLA_VIP_SOLUTION_HOURS", default=24)
 # "I still need help" is offered on a question this many hours old.
 SUPPORT_NEED_HELP_AFTER_HOURS = env.int("SUPPORT_NEED_HELP_AFTER_HOURS", default=24)
+# Tags that make a thread product feedback (routed to the team owning its product tags).
+SUPPORT_FEEDBACK_TAGS = env.list("SUPPORT_FEEDBACK_TAGS", default=["feature-request", "bug", "idea"])
 # The sweep looks this far back: questions asked before support was set up are not all
 # escalated at once on the first run.
 SUPPORT_SWEEP_LOOKBACK_DAYS = env.int("SUPPORT_SWEEP_LOOKBACK_DAYS", default=30)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("support/", include("support.urls")),
+    path("feedback/", include("support.feedback_urls")),
     path("", include("community.urls")),
     # Uploaded avatars. The embedded default serves them itself; scaled deployments put
     # MEDIA_ROOT behind the web server or object storage instead.

@@ -10,10 +10,12 @@ class SupportConfig(AppConfig):
         # never imports support): the question page panel, thread events, "My work".
         from community import extensions
         from support import panels, permissions
-        from support.actions import escalations, notices  # noqa: F401 (outbox handlers register on import)
+        from support.actions import escalations, feedback, notices  # noqa: F401 (outbox handlers register on import)
 
         extensions.register_question_panel(panels.question_panel)
         extensions.listen_to_threads(escalations.on_thread_event)
+        extensions.listen_to_threads(feedback.on_thread_event)
+        extensions.register_question_panel(panels.feedback_panel)
         extensions.register_work_queue(
             extensions.WorkQueue("Escalations", escalations.my_escalations, permissions.can_work_queue)
         )

@@ -7,7 +7,7 @@ from django import forms
 from accounts.models import User
 from accounts.roles import SUPPORT_STAFF
 from community.models import Category
-from support.models import EscalationState
+from support.models import EscalationState, FeedbackStatus, ProductTeam
 
 
 def _not_blank(value: str, what: str) -> str:
@@ -107,3 +107,39 @@ class DashboardForm(forms.Form):
         if since and until and (until - since).days > 3660:
             raise forms.ValidationError("Choose a period of at most ten years.")
         return data
+
+
+class FeedbackFilterForm(forms.Form):
+    kind = forms.CharField(required=False, max_length=50)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), ("new", "New"), *FeedbackStatus.choices[1:]]
+    )
+    tag = forms.CharField(required=False, max_length=100)
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[("demand", "Most demand"), ("age", "Newest"), ("trend", "Trending this week")],
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
+class FeedbackStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=FeedbackStatus.choices[1:])
+    response = forms.CharField(
+        label="Public response",
+        required=False,
+        max_length=5000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class BulkStatusForm(FeedbackStatusForm):
+    items = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+
+    def __init__(self, *args: Any, item_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(pk, str(pk)) for pk in item_ids]  # type: ignore[attr-defined]
+
+
+class SendToTeamForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=ProductTeam.objects.all(), empty_label="Choose a team")

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from community.models import Question
 from support import permissions
 from support.forms import EscalateForm
-from support.models import OPEN_STATES, Escalation, HelpRequest
+from support.models import OPEN_STATES, Escalation, FeedbackItem, HelpRequest
 
 
 def question_panel(question: Question, request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
@@ -52,3 +52,16 @@ def question_panel(question: Question, request: HttpRequest) -> tuple[str, dict[
         or (latest and (staff or asker))
     )
     return ("support/_question_panel.html", context) if shows_something else None
+
+
+def feedback_panel(question: Question, request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    """A feedback thread's public status and the product team's response, for everyone;
+    product managers and staff also get a link to the item."""
+    items = list(FeedbackItem.objects.filter(question=question).select_related("team"))
+    if not items:
+        return None
+    triager = permissions.can_triage_feedback(request.user)
+    public = [item for item in items if item.status]
+    if not public and not triager:
+        return None
+    return ("support/_feedback_panel.html", {"items": items if triager else public, "triager": triager})

@@ -11,13 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import is_advocate, is_support_staff
+from accounts.roles import PRODUCT_MANAGER, has_role, is_advocate, is_support_staff
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
     from community.models import Question
+    from support.models import FeedbackItem
 
     Viewer: TypeAlias = User | AnonymousUser
 
@@ -75,3 +76,28 @@ def can_escalate(user: Viewer, question: Question) -> bool:
 
 def check_can_escalate(user: Viewer, question: Question) -> None:
     _require(can_escalate(user, question), _("Only advocates and staff can escalate a thread to support."))
+
+
+def can_triage_feedback(user: Viewer) -> bool:
+    """The feedback inboxes: product managers and support staff."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (has_role(user, PRODUCT_MANAGER) or is_support_staff(user))
+    )
+
+
+def check_can_triage_feedback(user: Viewer) -> None:
+    _require(
+        can_triage_feedback(user), _("Only product managers and support staff can see feedback inboxes.")
+    )
+
+
+def can_answer_feedback(user: Viewer, item: FeedbackItem) -> bool:
+    """A public status on an item: its team's product managers (admins too); triage items
+    belong to no team yet, so any product manager or support staff."""
+    if not can_triage_feedback(user):
+        return False
+    if item.team is None or user.is_superuser:
+        return True
+    return item.team.members.filter(pk=user.pk or 0).exists()

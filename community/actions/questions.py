@@ -17,6 +17,7 @@ from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide, show
 from community.actions.spam import cancel_spam_penalty
 from community.actions.votes import reaward_votes
+from community.extensions import thread_event
 from community.markdown import render_markdown
 from community.models import Category, Question
 
@@ -43,6 +44,7 @@ def ask_question(
     record_revision(question, author=author, at=now)
     follow_question(question, user=author)
     queue_reindex(question.pk)
+    thread_event("question_asked", question, by=author)
     return question
 
 
@@ -81,6 +83,7 @@ def edit_question(
     question.tags.set(tags)
     record_revision(question, author=by, at=now, summary=summary)
     queue_reindex(question.pk)
+    thread_event("question_edited", question, by=by)
     return question
 
 
@@ -92,6 +95,7 @@ def delete_question(question: Question, *, by: User) -> None:
     if hide(question, by=by):
         reverse_post(question)
         queue_reindex(question.pk)
+        thread_event("question_deleted", question, by=by)
 
 
 @transaction.atomic
@@ -101,6 +105,8 @@ def restore_question(question: Question, *, by: User) -> None:
         cancel_spam_penalty(question)
         reaward_votes(question)
         queue_reindex(question.pk)
+        question.refresh_from_db()
+        thread_event("question_restored", question, by=by)
 
 
 def check_new_tags_allowed(user: User, tags: list[str]) -> None:

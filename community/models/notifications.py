@@ -17,6 +17,7 @@ class NotificationEvent(models.TextChoices):
     ESCALATED = "escalated", "With support"
     ESCALATION_ASSIGNED = "escalation_assigned", "Escalation assigned to you"
     ESCALATION_BREACHED = "escalation_breached", "Escalation past its due time"
+    FEEDBACK_STATUS = "feedback_status", "Product feedback status"
 
 
 class Notification(models.Model):

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from support import feedback_views as views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("", views.inbox_view, name="inbox"),
+    path("bulk-status/", views.bulk_status_view, name="bulk_status"),
+    path("triage/", views.triage_view, name="triage"),
+    path("items/<int:pk>/", views.item_view, name="item"),
+    path("items/<int:pk>/send/", views.send_view, name="send"),
+    path("roadmap/", views.roadmap_view, name="roadmap"),
+]

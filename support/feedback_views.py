@@ -1,0 +1,186 @@
+"""The product managers' feedback inbox, the triage inbox, an item's page, and the public
+roadmap."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from community.models import Follow, MeToo
+from support import permissions
+from support.actions.feedback import send_to_team, set_status
+from support.forms import BulkStatusForm, FeedbackFilterForm, FeedbackStatusForm, SendToTeamForm
+from support.models import Escalation, FeedbackItem, FeedbackStatus, ProductTeam
+
+SORTS = {
+    "demand": ("-demand", "-question__created_at"),
+    "age": ("-question__created_at",),
+    "trend": ("-trend", "-demand"),
+}
+
+
+def _count(queryset: Any) -> Coalesce:
+    counted = queryset.values("question").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_signals(items: Any) -> Any:
+    """Demand ("me too" and followers), support cost (escalations and "me too") and this
+    week's trend (new "me too"s), each one subquery: no join multiplies another."""
+    week = timezone.now() - timedelta(days=7)
+    return items.select_related("question__author", "team").annotate(
+        followers=_count(Follow.objects.filter(question=OuterRef("question"))),
+        escalation_count=_count(Escalation.objects.filter(question=OuterRef("question"))),
+        trend=_count(MeToo.objects.filter(question=OuterRef("question"), created_at__gte=week)),
+        demand=F("question__me_too_count") + F("followers"),
+    )
+
+
+def _teams(user: User) -> Any:
+    if user.is_superuser or permissions.can_work_queue(user):
+        return ProductTeam.objects.all()
+    return ProductTeam.objects.filter(members=user)
+
+
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    permissions.check_can_triage_feedback(request.user)
+    user: User = request.user  # type: ignore[assignment]
+    form = FeedbackFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "support/feedback_inbox.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    items = FeedbackItem.objects.filter(team__in=_teams(user))
+    if data["kind"]:
+        items = items.filter(kind=data["kind"])
+    if data["status"]:
+        items = items.filter(status="" if data["status"] == "new" else data["status"])
+    if data["tag"]:
+        items = items.filter(question__tags__name=data["tag"])
+    sort = data["sort"] or "demand"
+    items = with_signals(items).order_by(*SORTS[sort], "pk")
+    page = Paginator(items, settings.COMMUNITY_QUESTIONS_PER_PAGE).get_page(data["page"] or 1)
+    return render(
+        request,
+        "support/feedback_inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "query": {k: v for k, v in data.items() if v and k != "page"},
+            "status_form": FeedbackStatusForm(),
+            "kinds": sorted(settings.SUPPORT_FEEDBACK_TAGS),
+            "teams": _teams(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_status_view(request: HttpRequest) -> HttpResponse:
+    permissions.check_can_triage_feedback(request.user)
+    user: User = request.user  # type: ignore[assignment]
+    visible = list(FeedbackItem.objects.filter(team__in=_teams(user)).values_list("pk", flat=True))
+    form = BulkStatusForm(request.POST, item_ids=visible)
+    if not form.is_valid():
+        messages.error(request, "Choose at least one item of your team's and a status.")
+        return redirect("feedback:inbox")
+    changed = 0
+    for item in FeedbackItem.objects.filter(pk__in=form.cleaned_data["items"]).select_related("team"):
+        set_status(item, status=form.cleaned_data["status"], response=form.cleaned_data["response"], by=user)
+        changed += 1
+    messages.success(request, f"Status set on {changed} item(s); followers are being told.")
+    return redirect("feedback:inbox")
+
+
+def _item(request: HttpRequest, pk: int) -> FeedbackItem:
+    permissions.check_can_triage_feedback(request.user)
+    item = get_object_or_404(with_signals(FeedbackItem.objects.all()), pk=pk)
+    user: User = request.user  # type: ignore[assignment]
+    if item.team_id is not None and not _teams(user).filter(pk=item.team_id).exists():
+        raise PermissionDenied("This item belongs to another team.")
+    return item
+
+
+@login_required
+def item_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    if request.method == "POST":
+        form = FeedbackStatusForm(request.POST)
+        if form.is_valid():
+            set_status(
+                item,
+                status=form.cleaned_data["status"],
+                response=form.cleaned_data["response"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+            messages.success(request, "Status published; followers are being told.")
+            return redirect(item)
+        status = 400
+    else:
+        form = FeedbackStatusForm(
+            initial={"status": item.status or "under_review", "response": item.public_response}
+        )
+        status = 200
+    return render(
+        request,
+        "support/feedback_item.html",
+        {
+            "item": item,
+            "form": form,
+            "send_form": SendToTeamForm(),
+            "history": item.history.select_related("actor"),
+            "may_answer": permissions.can_answer_feedback(request.user, item),
+        },
+        status=status,
+    )
+
+
+@login_required
+def triage_view(request: HttpRequest) -> HttpResponse:
+    permissions.check_can_triage_feedback(request.user)
+    items = with_signals(FeedbackItem.objects.filter(team__isnull=True)).order_by(
+        "-demand", "-created_at", "pk"
+    )
+    page = Paginator(items, settings.COMMUNITY_QUESTIONS_PER_PAGE).get_page(request.GET.get("page") or 1)
+    return render(
+        request, "support/feedback_triage.html", {"page": page, "send_form": SendToTeamForm(), "query": {}}
+    )
+
+
+@login_required
+@require_POST
+def send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    form = SendToTeamForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a team.")
+        return redirect("feedback:triage")
+    item = send_to_team(item, team=form.cleaned_data["team"], by=request.user)  # type: ignore[arg-type]
+    messages.success(request, f"Sent to {item.team}.")
+    return redirect("feedback:triage")
+
+
+def roadmap_view(request: HttpRequest) -> HttpResponse:
+    """Public: what is planned, in progress and shipped."""
+    shown = [FeedbackStatus.PLANNED, FeedbackStatus.IN_PROGRESS, FeedbackStatus.SHIPPED]
+    items = (
+        FeedbackItem.objects.filter(status__in=shown, question__is_deleted=False)
+        .select_related("question", "team")
+        .order_by("-status_changed_at", "pk")
+    )
+    columns = [(FeedbackStatus(s).label, [item for item in items if item.status == s]) for s in shown]
+    return render(request, "support/roadmap.html", {"columns": columns})

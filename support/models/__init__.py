@@ -1,0 +1,37 @@
+"""Support data. Rows that matter are written only by ``support.actions``."""
+
+from support.models.escalations import (
+    OPEN_STATES,
+    Escalation,
+    EscalationEvent,
+    EscalationReason,
+    EscalationState,
+    HelpRequest,
+    HelpRequestKind,
+    InternalNote,
+    SlaPolicy,
+)
+from support.models.feedback import (
+    FeedbackEvent,
+    FeedbackItem,
+    FeedbackStatus,
+    ProductTeam,
+    TriageState,
+)
+
+__all__ = [
+    "OPEN_STATES",
+    "Escalation",
+    "EscalationEvent",
+    "EscalationReason",
+    "EscalationState",
+    "FeedbackEvent",
+    "FeedbackItem",
+    "FeedbackStatus",
+    "HelpRequest",
+    "HelpRequestKind",
+    "InternalNote",
+    "ProductTeam",
+    "SlaPolicy",
+    "TriageState",
+]

@@ -1,0 +1,109 @@
+"""Product feedback: teams that own product tags, and the feedback items routed to them.
+
+A thread carrying a feedback tag (feature-request, bug, idea…) becomes one item per team
+whose product tags or categories are on it, or one item in the triage inbox (team empty)
+when no team owns it. Items are a work queue (the shared queue shape); their public
+status and response are what customers see on the thread and the roadmap.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from community.models.queues import QueueEvent, QueueItem
+
+TIME_ZONES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class ProductTeam(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    product_tags = models.CharField(
+        max_length=500, blank=True, help_text="The product tags this team owns, separated by spaces."
+    )
+    categories = models.ManyToManyField("community.Category", blank=True, related_name="product_teams")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="product_teams")
+    digest_cadence = models.CharField(
+        max_length=10, choices=[("daily", "Daily"), ("weekly", "Weekly")], default="weekly"
+    )
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONES, default="UTC")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tag_names(self) -> set[str]:
+        return {tag.strip().lower() for tag in self.product_tags.split() if tag.strip()}
+
+
+class FeedbackStatus(models.TextChoices):
+    NEW = "", "New"
+    UNDER_REVIEW = "under_review", "Under review"
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    SHIPPED = "shipped", "Shipped"
+    DECLINED = "declined", "Declined"
+    ALREADY_EXISTS = "already_exists", "Already exists"
+
+
+class TriageState(models.TextChoices):
+    OPEN = "open", "Open"
+    ASSIGNED = "assigned", "Assigned"
+    DONE = "done", "Done"
+
+
+class FeedbackItem(QueueItem):
+    question = models.ForeignKey(
+        "community.Question", on_delete=models.CASCADE, related_name="feedback_items"
+    )
+    team = models.ForeignKey(
+        ProductTeam, null=True, blank=True, on_delete=models.CASCADE, related_name="items"
+    )
+    kind = models.CharField(max_length=50)  # the feedback tag that made it feedback
+    status = models.CharField(max_length=20, choices=FeedbackStatus.choices, default="", blank=True)
+    public_response = models.TextField(blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    OPEN_STATES = (TriageState.OPEN, TriageState.ASSIGNED)
+    CLAIMED_STATE = TriageState.ASSIGNED
+    TRANSITIONS = {
+        TriageState.OPEN: (TriageState.ASSIGNED, TriageState.DONE),
+        TriageState.ASSIGNED: (TriageState.OPEN, TriageState.DONE),
+        TriageState.DONE: (TriageState.OPEN,),
+    }
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "team"],
+                condition=models.Q(team__isnull=False),
+                name="one_item_per_team_and_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["question"], condition=models.Q(team__isnull=True), name="one_triage_item_per_thread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.title} ({self.team or 'triage'})"
+
+    def get_state_display(self) -> str:  # type: ignore[override]  # state is a plain CharField here
+        return TriageState(self.state).label
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:item", kwargs={"pk": self.pk})
+
+
+class FeedbackEvent(QueueEvent):
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="history")
+
+
+FeedbackItem.history_model = FeedbackEvent

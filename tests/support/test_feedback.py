@@ -1,0 +1,196 @@
+"""Product feedback through the site: routing and rerouting, the triage inbox, demand and
+support cost, public statuses with notifications, the roadmap, and who may see what."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from taggit.models import Tag
+
+from accounts.roles import PRODUCT_MANAGER
+from community.actions.engagement import follow_question, toggle_me_too
+from community.actions.questions import edit_question
+from community.models import LinkKind, Notification, Question, QuestionLink
+from support.actions.escalations import sweep
+from support.models import FeedbackItem, ProductTeam
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def teams(user_factory):
+    for name in ("feature-request", "bug", "idea", "invoices", "payroll", "mobile", "billing", "export"):
+        Tag.objects.get_or_create(name=name, defaults={"slug": name})
+    invoicing = ProductTeam.objects.create(
+        name="Invoicing", slug="invoicing", product_tags="invoices billing"
+    )
+    payroll = ProductTeam.objects.create(name="Payroll", slug="payroll", product_tags="payroll")
+    pm = user_factory(username="priya", roles=(PRODUCT_MANAGER,))
+    invoicing.members.add(pm)
+    payroll_pm = user_factory(username="pat", roles=(PRODUCT_MANAGER,))
+    payroll.members.add(payroll_pm)
+    return {"invoicing": invoicing, "payroll": payroll, "pm": pm, "payroll_pm": payroll_pm}
+
+
+def ask(question_factory, tags, **fields):
+    return question_factory(tags=tags, **fields)
+
+
+def test_a_feedback_thread_is_routed_to_each_owning_team_or_to_triage(question_factory, teams):
+    one = ask(question_factory, ["feature-request", "invoices"])
+    assert [(i.team.name, i.kind) for i in FeedbackItem.objects.filter(question=one)] == [
+        ("Invoicing", "feature-request")
+    ]
+    both = ask(question_factory, ["bug", "invoices", "payroll"])
+    assert sorted(i.team.name for i in FeedbackItem.objects.filter(question=both)) == ["Invoicing", "Payroll"]
+    unowned = ask(question_factory, ["idea", "mobile"])
+    assert FeedbackItem.objects.get(question=unowned).team is None
+    plain = ask(question_factory, ["invoices"])
+    assert not FeedbackItem.objects.filter(question=plain).exists()
+
+
+def test_retagging_reroutes_keeping_status_and_history(question_factory, teams, category):
+    question = ask(question_factory, ["feature-request", "invoices"])
+    item = FeedbackItem.objects.get(question=question)
+    FeedbackItem.objects.filter(pk=item.pk).update(status="planned")
+    edit_question(
+        question, by=question.author, title=question.title, body=question.body, category=category,
+        tags=["feature-request", "payroll"],
+    )  # fmt: skip
+    item.refresh_from_db()
+    assert item.team == teams["payroll"] and item.status == "planned"
+    assert "rerouted by a retag" in list(item.history.values_list("note", flat=True))
+    edit_question(
+        question,
+        by=question.author,
+        title=question.title,
+        body=question.body,
+        category=category,
+        tags=["payroll"],
+    )
+    assert not FeedbackItem.objects.filter(question=question).exists()
+
+
+def test_the_inbox_shows_demand_support_cost_and_trend_and_sorts_by_them(
+    client, question_factory, teams, user_factory
+):
+    quiet = ask(
+        question_factory, ["feature-request", "invoices"], title="Export invoices as UBL files please"
+    )
+    loud = ask(question_factory, ["bug", "billing"], title="Billing page crashes on Safari every time")
+    for _ in range(3):
+        toggle_me_too(loud, user=user_factory())
+    follow_question(loud, user=user_factory())
+    Question.objects.filter(pk=loud.pk).update(created_at=timezone.now() - timedelta(hours=30))
+    sweep()  # unanswered for 30 hours: escalated, which is support cost
+    client.force_login(teams["pm"])
+    page = client.get("/feedback/").content.decode()
+    assert page.index("Billing page crashes") < page.index("Export invoices as UBL")
+    assert "1 escalation, 3 me too" in page and "+3" in page
+    newest = client.get("/feedback/?sort=age").content.decode()
+    assert newest.index("Export invoices as UBL") < newest.index("Billing page crashes")
+    assert client.get("/feedback/?kind=bug").content.decode().count("<tr>") == 2  # header + one row
+    assert client.get("/feedback/?sort=loudest").status_code == 400
+    assert "Export invoices" not in client.get("/feedback/?status=planned").content.decode()
+    assert quiet.pk
+
+
+def test_a_public_status_reaches_followers_and_me_too_members_and_the_roadmap(
+    client, question_factory, teams, user_factory, django_capture_on_commit_callbacks
+):
+    question = ask(question_factory, ["feature-request", "invoices"], title="Recurring invoices on the 31st")
+    fan, follower = user_factory(), user_factory()
+    toggle_me_too(question, user=fan)
+    follow_question(question, user=follower)
+    linked_asker = user_factory()
+    support_thread = question_factory(author=linked_asker, title="My recurring invoice skipped February")
+    QuestionLink.objects.create(
+        source=support_thread, target=question, kind=LinkKind.RELATED, created_at=timezone.now()
+    )
+    item = FeedbackItem.objects.get(question=question)
+    client.force_login(teams["pm"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/feedback/items/{item.pk}/",
+            {"status": "planned", "response": "Scheduled for the spring release."},
+        )
+    assert response.status_code == 302
+    told = set(
+        Notification.objects.filter(event="feedback_status").values_list("recipient__username", flat=True)
+    )
+    assert {fan.username, follower.username, question.author.username} <= told
+    assert linked_asker.username not in told  # only shipping tells linked threads
+    assert any(m.to == [fan.email] for m in mail.outbox)
+    thread = client.get(question.get_absolute_url()).content.decode()
+    assert "Planned" in thread and "Scheduled for the spring release." in thread
+    client.logout()
+    roadmap = client.get("/feedback/roadmap/").content.decode()
+    assert "Recurring invoices on the 31st" in roadmap
+    assert "Scheduled for the spring release." in client.get(question.get_absolute_url()).content.decode()
+    client.force_login(teams["pm"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/feedback/items/{item.pk}/", {"status": "shipped", "response": "Out now in 4.3."})
+    assert Notification.objects.filter(recipient=linked_asker, text__startswith="Shipped").exists()
+
+
+def test_bulk_status_and_triage(client, question_factory, teams, support_agent):
+    a = ask(question_factory, ["feature-request", "invoices"])
+    b = ask(question_factory, ["bug", "invoices"])
+    unowned = ask(question_factory, ["idea", "mobile"], title="Dark mode for the mobile app")
+    client.force_login(teams["pm"])
+    ids = list(FeedbackItem.objects.filter(question__in=[a, b]).values_list("pk", flat=True))
+    client.post("/feedback/bulk-status/", {"items": ids, "status": "under_review", "response": ""})
+    assert set(FeedbackItem.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"under_review"}
+    response = client.post("/feedback/bulk-status/", {"status": "planned"}, follow=True)
+    assert b"Choose at least one item" in response.content
+    payroll_item = FeedbackItem.objects.create(
+        question=ask(question_factory, ["payroll"]), team=teams["payroll"], kind="bug", state="open",
+        created_at=timezone.now(), updated_at=timezone.now(),
+    )  # fmt: skip
+    client.post("/feedback/bulk-status/", {"items": [payroll_item.pk], "status": "declined"})
+    payroll_item.refresh_from_db()
+    assert payroll_item.status == ""  # not this PM's team
+    client.force_login(support_agent)
+    triage = client.get("/feedback/triage/").content.decode()
+    assert "Dark mode for the mobile app" in triage
+    item = FeedbackItem.objects.get(question=unowned)
+    client.post(f"/feedback/items/{item.pk}/send/", {"team": teams["invoicing"].pk})
+    assert FeedbackItem.objects.get(question=unowned).team == teams["invoicing"]
+
+
+def test_customers_and_other_teams_are_kept_out(client, question_factory, teams, member, advocate):
+    question = ask(question_factory, ["feature-request", "payroll"])
+    item = FeedbackItem.objects.get(question=question)
+    for outsider in (member, advocate):
+        client.force_login(outsider)
+        for url in ("/feedback/", "/feedback/triage/", f"/feedback/items/{item.pk}/"):
+            assert client.get(url).status_code == 403, url
+        assert client.post(f"/feedback/items/{item.pk}/", {"status": "shipped"}).status_code == 403
+    client.force_login(teams["pm"])  # Invoicing, not Payroll
+    assert client.get(f"/feedback/items/{item.pk}/").status_code == 403
+    assert "Payroll" not in client.get("/feedback/").content.decode().split("<table", 1)[-1]
+    client.logout()
+    assert client.get("/feedback/roadmap/").status_code == 200
+
+
+def test_real_meta_threads_route_from_an_import(teams, django_capture_on_commit_callbacks):
+    from tests.community.test_import_stackexchange import CONLANG, run_import
+
+    run_import(CONLANG, django_capture_on_commit_callbacks)
+    ProductTeam.objects.create(name="Site", slug="site", product_tags="on-topic discussion")
+    out = io.StringIO()
+    call_command("route_feedback", stdout=out, stderr=io.StringIO())
+    tagged = Question.objects.filter(tags__name__in=["feature-request", "bug", "idea"]).distinct()
+    assert tagged.exists()
+    assert FeedbackItem.objects.filter(question__in=tagged).count() >= tagged.count()
+    assert f"Routed {tagged.count()} thread(s)" in out.getvalue()
+    call_command("route_feedback", stdout=io.StringIO(), stderr=io.StringIO())  # idempotent
+    assert FeedbackItem.objects.filter(question__in=tagged).count() >= tagged.count()
+    assert Group.objects.filter(name=PRODUCT_MANAGER).exists()
