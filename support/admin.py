@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from support.models import Escalation, SlaPolicy
+from support.models import Escalation, FeedbackItem, ProductTeam, SlaPolicy
 
 
 @admin.register(SlaPolicy)
@@ -26,6 +26,25 @@ class EscalationAdmin(admin.ModelAdmin):
     list_display = ("question", "reason", "state", "priority", "due_at", "assignee")
     list_filter = ("state", "reason")
     raw_id_fields = ("question", "assignee", "opened_by")
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ProductTeam)
+class ProductTeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "product_tags", "digest_cadence", "time_zone")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("categories", "members")
+
+
+@admin.register(FeedbackItem)
+class FeedbackItemAdmin(admin.ModelAdmin):
+    """For looking things up; product managers work items in /feedback/."""
+
+    list_display = ("question", "team", "kind", "status", "state", "created_at")
+    list_filter = ("status", "kind", "team")
+    raw_id_fields = ("question", "assignee")
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

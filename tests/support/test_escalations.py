@@ -324,6 +324,10 @@ def test_the_demo_has_escalations_in_the_queue(client, capsys):
     client.force_login(User.objects.get(username="sam"))
     page = client.get("/support/queue/").content.decode()
     assert "Recurring invoices stopped going out" in page and "Two-factor codes never arrive" in page
+    client.force_login(User.objects.get(username="priya"))
+    inbox = client.get("/feedback/").content.decode()
+    assert "recurring invoices on the last day of the month" in inbox and "Planned" in inbox
+    assert "Feedback inbox" in inbox
 
 
 def test_priority_grows_while_an_escalation_waits(question_factory, run_outbox):

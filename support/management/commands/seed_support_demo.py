@@ -1,5 +1,6 @@
-"""Demo escalations for `make run` (after seed_demo): one swept for a breached SLA, one a
-VIP customer's that an advocate escalated. Idempotent."""
+"""Demo support data for `make run` (after seed_demo): an escalation swept for a breached
+SLA, a VIP customer's that an advocate escalated, and an Invoicing product team (priya)
+with a feature request that has a public status. Idempotent."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from taggit.models import Tag
 
 from accounts.models import User
+from community.actions.engagement import toggle_me_too
 from community.actions.questions import ask_question
 from community.models import Category, Question
 from support.actions.escalations import request_help, sweep
-from support.models import Escalation, HelpRequestKind
+from support.actions.feedback import set_status
+from support.models import Escalation, FeedbackItem, FeedbackStatus, HelpRequestKind, ProductTeam
 
 
 class Command(BaseCommand):
@@ -23,8 +27,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if Escalation.objects.exists():
             return
-        people = {u.username: u for u in User.objects.filter(username__in=["casey", "omar", "ava"])}
-        if len(people) < 3:
+        people = {
+            u.username: u
+            for u in User.objects.filter(username__in=["casey", "omar", "ava", "priya", "jules"])
+        }
+        if len(people) < 5:
             self.stderr.write("Run seed_demo first: the demo people are missing.")
             return
         category = Category.objects.order_by("position").first()
@@ -52,3 +59,29 @@ class Command(BaseCommand):
             )
         counts = sweep()
         self.stdout.write(f"Demo escalations: {counts}")
+        self._feedback(people, category)
+
+    def _feedback(self, people: dict[str, User], category: Category | None) -> None:
+        team, _ = ProductTeam.objects.get_or_create(
+            slug="invoicing", defaults={"name": "Invoicing", "product_tags": "invoices billing"}
+        )
+        team.members.add(people["priya"])
+        for name in ("feature-request", "invoices"):
+            Tag.objects.get_or_create(name=name, defaults={"slug": name})
+        with transaction.atomic():
+            idea = ask_question(
+                author=people["casey"],
+                title="Let me schedule recurring invoices on the last day of the month",
+                body="Some clients want invoices on the last day of every month, whatever its length.",
+                category=category,
+                tags=["feature-request", "invoices"],
+            )
+            toggle_me_too(idea, user=people["omar"])
+            toggle_me_too(idea, user=people["jules"])
+        item = FeedbackItem.objects.get(question=idea, team=team)
+        set_status(
+            item,
+            status=FeedbackStatus.PLANNED,
+            response="Planned for the spring release: 'last day of the month' becomes a schedule option.",
+            by=people["priya"],
+        )
