@@ -217,6 +217,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "support.sweep_escalations",
         "schedule": timedelta(seconds=env.int("SUPPORT_SWEEP_SECONDS", default=300)),
     },
+    "feedback-digests": {
+        "task": "support.build_digests",
+        "schedule": timedelta(seconds=env.int("SUPPORT_DIGEST_SWEEP_SECONDS", default=900)),
+    },
+    "feedback-webhook-retries": {
+        "task": "support.retry_webhooks",
+        "schedule": timedelta(seconds=env.int("SUPPORT_WEBHOOK_RETRY_SECONDS", default=60)),
+    },
     "requeue-pending-outbox": {
         "task": "community.requeue_pending_outbox",
         "schedule": timedelta(seconds=env.int("COMMUNITY_OUTBOX_SWEEP_SECONDS", default=60)),
@@ -233,6 +241,9 @@ SUPPORT_SLA_VIP_SOLUTION_HOURS = env.int("SUPPORT_SLA_VIP_SOLUTION_HOURS", defau
 SUPPORT_NEED_HELP_AFTER_HOURS = env.int("SUPPORT_NEED_HELP_AFTER_HOURS", default=24)
 # Tags that make a thread product feedback (routed to the team owning its product tags).
 SUPPORT_FEEDBACK_TAGS = env.list("SUPPORT_FEEDBACK_TAGS", default=["feature-request", "bug", "idea"])
+# Digest webhooks: a failed delivery is retried after 1, 2, 4 … times this, this many tries.
+SUPPORT_WEBHOOK_BACKOFF_SECONDS = env.int("SUPPORT_WEBHOOK_BACKOFF_SECONDS", default=60)
+SUPPORT_WEBHOOK_MAX_ATTEMPTS = env.int("SUPPORT_WEBHOOK_MAX_ATTEMPTS", default=6)
 # The sweep looks this far back: questions asked before support was set up are not all
 # escalated at once on the first run.
 SUPPORT_SWEEP_LOOKBACK_DAYS = env.int("SUPPORT_SWEEP_LOOKBACK_DAYS", default=30)

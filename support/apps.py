@@ -10,7 +10,7 @@ class SupportConfig(AppConfig):
         # never imports support): the question page panel, thread events, "My work".
         from community import extensions
         from support import panels, permissions
-        from support.actions import escalations, feedback, notices  # noqa: F401 (outbox handlers register on import)
+        from support.actions import digests, escalations, feedback, notices  # noqa: F401 (outbox handlers register on import)
 
         extensions.register_question_panel(panels.question_panel)
         extensions.listen_to_threads(escalations.on_thread_event)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("items/<int:pk>/", views.item_view, name="item"),
     path("items/<int:pk>/send/", views.send_view, name="send"),
     path("roadmap/", views.roadmap_view, name="roadmap"),
+    path("digests/", views.digest_list_view, name="digests"),
+    path("digests/<int:pk>/", views.digest_view, name="digest"),
 ]

@@ -3,6 +3,7 @@ roadmap."""
 
 from __future__ import annotations
 
+import csv
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,7 +24,7 @@ from community.models import Follow, MeToo
 from support import permissions
 from support.actions.feedback import send_to_team, set_status
 from support.forms import BulkStatusForm, FeedbackFilterForm, FeedbackStatusForm, SendToTeamForm
-from support.models import Escalation, FeedbackItem, FeedbackStatus, ProductTeam
+from support.models import Digest, Escalation, FeedbackItem, FeedbackStatus, ProductTeam
 
 SORTS = {
     "demand": ("-demand", "-question__created_at"),
@@ -184,3 +185,41 @@ def roadmap_view(request: HttpRequest) -> HttpResponse:
     )
     columns = [(FeedbackStatus(s).label, [item for item in items if item.status == s]) for s in shown]
     return render(request, "support/roadmap.html", {"columns": columns})
+
+
+@login_required
+def digest_list_view(request: HttpRequest) -> HttpResponse:
+    permissions.check_can_triage_feedback(request.user)
+    digests = Digest.objects.filter(team__in=_teams(request.user)).select_related("team")  # type: ignore[arg-type]
+    page = Paginator(digests, settings.COMMUNITY_QUESTIONS_PER_PAGE).get_page(request.GET.get("page") or 1)
+    return render(request, "support/digest_list.html", {"page": page, "query": {}})
+
+
+@login_required
+def digest_view(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.check_can_triage_feedback(request.user)
+    digest = get_object_or_404(Digest.objects.select_related("team"), pk=pk)
+    if not _teams(request.user).filter(pk=digest.team_id).exists():  # type: ignore[arg-type]
+        raise PermissionDenied("This digest belongs to another team.")
+    export = request.GET.get("format", "")
+    if export == "json":
+        as_json = JsonResponse({"digest_id": digest.pk, **digest.content}, json_dumps_params={"indent": 2})
+        as_json["Content-Disposition"] = f'attachment; filename="digest-{digest.pk}.json"'
+        return as_json
+    if export == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="digest-{digest.pk}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["section", "title", "url", "detail"])
+        for section in ("new", "most_demanded", "trending", "status_changes", "quotes"):
+            for row in digest.content.get(section, []):
+                detail = row.get("quote") or row.get("status") or row.get("kind", "")
+                writer.writerow([section, row["title"], row["url"], detail])
+        return response
+    if export:
+        return HttpResponse("Unknown format: use csv or json.", status=400, content_type="text/plain")
+    return render(
+        request,
+        "support/digest_detail.html",
+        {"digest": digest, "content": digest.content, "deliveries": digest.deliveries.all()},
+    )

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from support.actions.digests import retry_webhooks, run_digests
 from support.actions.escalations import sweep
 
 
 @shared_task(name="support.sweep_escalations")
 def sweep_escalations_task() -> dict[str, int]:
     return sweep()
+
+
+@shared_task(name="support.build_digests")
+def build_digests_task() -> int:
+    return run_digests()
+
+
+@shared_task(name="support.retry_webhooks")
+def retry_webhooks_task() -> int:
+    return retry_webhooks()

@@ -12,15 +12,18 @@ from support.models.escalations import (
     SlaPolicy,
 )
 from support.models.feedback import (
+    Digest,
     FeedbackEvent,
     FeedbackItem,
     FeedbackStatus,
     ProductTeam,
     TriageState,
+    WebhookDelivery,
 )
 
 __all__ = [
     "OPEN_STATES",
+    "Digest",
     "Escalation",
     "EscalationEvent",
     "EscalationReason",
@@ -34,4 +37,5 @@ __all__ = [
     "ProductTeam",
     "SlaPolicy",
     "TriageState",
+    "WebhookDelivery",
 ]

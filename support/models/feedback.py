@@ -8,6 +8,7 @@ status and response are what customers see on the thread and the roadmap.
 
 from __future__ import annotations
 
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -17,6 +18,10 @@ from django.urls import reverse
 from community.models.queues import QueueEvent, QueueItem
 
 TIME_ZONES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
 
 
 class ProductTeam(models.Model):
@@ -31,6 +36,14 @@ class ProductTeam(models.Model):
         max_length=10, choices=[("daily", "Daily"), ("weekly", "Weekly")], default="weekly"
     )
     time_zone = models.CharField(max_length=64, choices=TIME_ZONES, default="UTC")
+    digest_recipients = models.TextField(blank=True, help_text="Email addresses, one per line.")
+    webhook_url = models.URLField(blank=True, help_text="Digests are POSTed here as JSON, signed.")
+    webhook_secret = models.CharField(
+        max_length=64,
+        blank=True,
+        default=new_secret,
+        help_text="HMAC-SHA256 key for the X-Askwell-Signature header.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -41,6 +54,10 @@ class ProductTeam(models.Model):
     @property
     def tag_names(self) -> set[str]:
         return {tag.strip().lower() for tag in self.product_tags.split() if tag.strip()}
+
+    @property
+    def recipients(self) -> list[str]:
+        return [line.strip() for line in self.digest_recipients.splitlines() if "@" in line]
 
 
 class FeedbackStatus(models.TextChoices):
@@ -107,3 +124,49 @@ class FeedbackEvent(QueueEvent):
 
 
 FeedbackItem.history_model = FeedbackEvent
+
+
+class Digest(models.Model):
+    """One team's digest for one period: exactly one (a constraint), however often the
+    beat job fires or wherever a worker died."""
+
+    team = models.ForeignKey(ProductTeam, on_delete=models.CASCADE, related_name="digests")
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    built_at = models.DateTimeField()
+    content = models.JSONField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    webhook_delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "period_start"], name="one_digest_per_team_and_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} digest from {self.period_start:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:digest", kwargs={"pk": self.pk})
+
+
+class WebhookDelivery(models.Model):
+    """Every attempt to post a digest to its team's webhook."""
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
+    attempt = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    url = models.URLField()
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["digest", "attempt"], name="one_row_per_delivery_attempt")
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery {self.attempt} of digest {self.digest_id}"

@@ -117,8 +117,8 @@ def celery_worker_process(real_broker: str, tmp_path: Path) -> Iterator[dict[str
 
 @pytest.fixture
 def celery_beat_process(celery_worker_process: dict[str, Any], tmp_path: Path) -> Iterator[subprocess.Popen]:
-    """A real `celery beat` beside the worker, with the support sweep every second."""
-    env = {**celery_worker_process["env"], "SUPPORT_SWEEP_SECONDS": "1"}
+    """A real `celery beat` beside the worker, with the support sweep and digests every second."""
+    env = {**celery_worker_process["env"], "SUPPORT_SWEEP_SECONDS": "1", "SUPPORT_DIGEST_SWEEP_SECONDS": "1"}
     log = (tmp_path / "beat.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
