@@ -28,11 +28,13 @@ ThreadListener = Callable[["ThreadEvent"], None]
 _panels: list[PanelProvider] = []
 _listeners: list[ThreadListener] = []
 _queues: list[WorkQueue] = []
+_idea_checks: list[Callable[[Question], bool]] = []
 
 
 @dataclass(frozen=True)
 class ThreadEvent:
     # "question_asked", "question_edited", "question_deleted", "question_restored",
+    # "question_merged" (post: the question it was merged into),
     # "answer_posted", "comment_posted", "answer_accepted", "official_reply_helpful"
     kind: str
     question: Question
@@ -65,6 +67,16 @@ def thread_event(kind: str, question: Question, *, by: User, post: Any = None) -
     event = ThreadEvent(kind=kind, question=question, by=by, post=post)
     for listener in _listeners:
         listener(event)
+
+
+def register_idea_check(check: Callable[[Question], bool]) -> None:
+    """Whether a thread is an idea, where "I have this too" reads "me too"."""
+    if check not in _idea_checks:
+        _idea_checks.append(check)
+
+
+def is_idea(question: Question) -> bool:
+    return any(check(question) for check in _idea_checks)
 
 
 def register_work_queue(queue: WorkQueue) -> None:

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import is_advocate, is_appointed_advocate, is_support_staff
+from accounts.roles import PRODUCT_MANAGER, has_role, is_advocate, is_appointed_advocate, is_support_staff
 from community.reputation import has_privilege
 
 if TYPE_CHECKING:
@@ -290,3 +290,18 @@ def can_mark_helped(user: Viewer, answer: Answer) -> bool:
 
 def check_can_mark_helped(user: Viewer, answer: Answer) -> None:
     _require(can_mark_helped(user, answer), _("Only the asker can say an official answer helped."))
+
+
+def can_merge(user: Viewer, question: Question) -> bool:
+    """Marking a thread a duplicate and merging it: advocates, staff and product managers."""
+    return (
+        can_write(user) and not question.is_deleted and (is_advocate(user) or has_role(user, PRODUCT_MANAGER))
+    )
+
+
+def check_can_merge(user: Viewer, duplicate: Question, into: Question) -> None:
+    _require(
+        can_merge(user, duplicate), _("Only advocates, staff and product managers can merge duplicates.")
+    )
+    _require(duplicate.pk != into.pk, _("A question cannot be a duplicate of itself."))
+    _require(not into.is_deleted, _("That question has been deleted."))

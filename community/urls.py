@@ -35,6 +35,7 @@ urlpatterns = [
     path("questions/<int:pk>/solved-it/", posts.solved_it_view, name="solved_it"),
     path("questions/<int:pk>/from-hint/", search.hint_click_view, name="hint_click"),
     path("questions/<int:pk>/capture-article/", articles.article_capture_view, name="article_capture"),
+    path("questions/<int:pk>/merge/", posts.merge_view, name="merge"),
     path("answers/<int:pk>/edit/", posts.answer_edit_view, name="answer_edit"),
     path("answers/<int:pk>/delete/", posts.answer_delete_view, name="answer_delete"),
     path("answers/<int:pk>/restore/", posts.answer_restore_view, name="answer_restore"),

@@ -241,6 +241,8 @@ SUPPORT_SLA_VIP_SOLUTION_HOURS = env.int("SUPPORT_SLA_VIP_SOLUTION_HOURS", defau
 SUPPORT_NEED_HELP_AFTER_HOURS = env.int("SUPPORT_NEED_HELP_AFTER_HOURS", default=24)
 # Tags that make a thread product feedback (routed to the team owning its product tags).
 SUPPORT_FEEDBACK_TAGS = env.list("SUPPORT_FEEDBACK_TAGS", default=["feature-request", "bug", "idea"])
+# Of those, the ones where "I have this too" reads "me too".
+SUPPORT_IDEA_TAGS = env.list("SUPPORT_IDEA_TAGS", default=["feature-request", "idea"])
 # Digest webhooks: a failed delivery is retried after 1, 2, 4 … times this, this many tries.
 SUPPORT_WEBHOOK_BACKOFF_SECONDS = env.int("SUPPORT_WEBHOOK_BACKOFF_SECONDS", default=60)
 SUPPORT_WEBHOOK_MAX_ATTEMPTS = env.int("SUPPORT_WEBHOOK_MAX_ATTEMPTS", default=6)

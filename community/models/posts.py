@@ -26,6 +26,7 @@ RESERVED_SLUGS = frozenset(
         "solved-it",
         "from-hint",
         "capture-article",
+        "merge",
     }
 )
 

@@ -9,7 +9,7 @@ from django import template
 from django.core.exceptions import PermissionDenied
 from django.utils.safestring import SafeString, mark_safe
 
-from community import permissions
+from community import extensions, permissions
 
 register = template.Library()
 
@@ -44,3 +44,9 @@ def vote_refusal(user: Any, post: Any, value: int) -> str:
     except PermissionDenied as refusal:
         return str(refusal)
     return ""
+
+
+@register.filter
+def is_idea(question: Any) -> bool:
+    """Feedback ideas say "me too" where other threads say "I have this too"."""
+    return extensions.is_idea(question)

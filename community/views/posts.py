@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -20,6 +22,7 @@ from community.actions.answers import (
 )
 from community.actions.comments import add_comment, delete_comment, restore_comment
 from community.actions.deflection import record_solved_it
+from community.actions.duplicates import merge_duplicate
 from community.actions.engagement import follow_question, toggle_me_too, unfollow_question
 from community.actions.spam import remove_as_spam
 from community.actions.votes import cast_vote
@@ -232,3 +235,21 @@ def preview_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return HttpResponseBadRequest("The text is too long to preview.")
     return render(request, "community/_preview.html", {"html": render_markdown(form.cleaned_data["body"])})
+
+
+_QUESTION_REFERENCE = re.compile(r"^\s*(?:\S*/questions/)?(\d{1,18})(?:/\S*)?\s*$")
+
+
+@login_required
+@require_POST
+def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge this question, as a duplicate, into another (its number or its link)."""
+    duplicate = _question(request, pk)
+    match = _QUESTION_REFERENCE.match(request.POST.get("into", ""))
+    into = Question.objects.visible_to(request.user).filter(pk=int(match.group(1))).first() if match else None
+    if into is None:
+        messages.error(request, "Give the number or the link of the question this one duplicates.")
+        return render_question(request, duplicate, status=400)
+    merge_duplicate(duplicate, into=into, by=viewer(request))
+    messages.success(request, f"Merged into “{into.title}”: its “me too”s and followers now count there.")
+    return redirect(into)

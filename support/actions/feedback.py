@@ -85,6 +85,18 @@ def route_feedback(question: Question, *, by: User | None = None) -> list[Feedba
 def on_thread_event(event: ThreadEvent) -> None:
     if event.kind in ("question_asked", "question_edited", "question_deleted", "question_restored"):
         route_feedback(event.question, by=event.by)
+    elif event.kind == "question_merged":
+        # The duplicate's demand now counts on the original; its own items go.
+        for item in FeedbackItem.objects.filter(question=event.post):
+            log(item, actor=event.by, from_state=item.state, to_state=item.state,
+                note=f"merged in: {event.question.title[:200]}")  # fmt: skip
+        FeedbackItem.objects.filter(question=event.question).delete()
+
+
+def is_idea(question: Question) -> bool:
+    """Ideas (feature requests and ideas, not bugs) say "me too"."""
+    idea_tags = {tag.lower() for tag in settings.SUPPORT_IDEA_TAGS}
+    return any(tag.name.lower() in idea_tags for tag in question.tags.all())
 
 
 @transaction.atomic

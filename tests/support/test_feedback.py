@@ -194,3 +194,44 @@ def test_real_meta_threads_route_from_an_import(teams, django_capture_on_commit_
     call_command("route_feedback", stdout=io.StringIO(), stderr=io.StringIO())  # idempotent
     assert FeedbackItem.objects.filter(question__in=tagged).count() >= tagged.count()
     assert Group.objects.filter(name=PRODUCT_MANAGER).exists()
+
+
+def test_merging_a_duplicate_adds_its_me_toos_and_followers_to_the_original(
+    client, question_factory, teams, user_factory, member
+):
+    original = ask(question_factory, ["feature-request", "invoices"], title="Pay invoices by card online")
+    duplicate = ask(question_factory, ["feature-request", "invoices"], title="Card payments for invoices?")
+    both, only_dup, follower = user_factory(), user_factory(), user_factory()
+    toggle_me_too(original, user=both)
+    toggle_me_too(duplicate, user=both)
+    toggle_me_too(duplicate, user=only_dup)
+    follow_question(duplicate, user=follower)
+    client.force_login(member)  # a customer may not merge
+    assert client.post(f"/questions/{duplicate.pk}/merge/", {"into": str(original.pk)}).status_code == 403
+    client.force_login(teams["pm"])
+    response = client.post(f"/questions/{duplicate.pk}/merge/", {"into": "not a question"})
+    assert response.status_code == 400 and b"number or the link" in response.content
+    response = client.post(
+        f"/questions/{duplicate.pk}/merge/", {"into": f"https://x.test{original.get_absolute_url()}"}
+    )
+    assert response.status_code == 302
+    original.refresh_from_db()
+    # both (counted once), only_dup, and the duplicate's asker
+    assert original.me_too_count == 3
+    assert set(original.me_toos.values_list("user", flat=True)) == {both.pk, only_dup.pk, duplicate.author_id}
+    assert original.follows.filter(user=follower).exists()
+    assert not FeedbackItem.objects.filter(question=duplicate).exists()
+    assert "merged in" in " ".join(
+        FeedbackItem.objects.get(question=original).history.values_list("note", flat=True)
+    )
+    assert QuestionLink.objects.filter(source=duplicate, target=original, kind="duplicate").exists()
+    assert "Duplicate of:" in client.get(duplicate.get_absolute_url()).content.decode()
+    assert client.post(f"/questions/{original.pk}/merge/", {"into": str(original.pk)}).status_code == 403
+
+
+def test_ideas_say_me_too_and_bugs_say_i_have_this_too(client, question_factory, teams, member):
+    idea = ask(question_factory, ["feature-request", "invoices"])
+    bug = ask(question_factory, ["bug", "invoices"])
+    client.force_login(member)
+    assert ">Me too<" in client.get(idea.get_absolute_url()).content.decode()
+    assert "I have this too" in client.get(bug.get_absolute_url()).content.decode()
