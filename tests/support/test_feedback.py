@@ -235,3 +235,36 @@ def test_ideas_say_me_too_and_bugs_say_i_have_this_too(client, question_factory,
     client.force_login(member)
     assert ">Me too<" in client.get(idea.get_absolute_url()).content.decode()
     assert "I have this too" in client.get(bug.get_absolute_url()).content.decode()
+
+
+@pytest.mark.slow
+def test_the_bicycles_meta_feedback_threads_route_and_digest(django_capture_on_commit_callbacks):
+    """The real meta site: feature requests and bugs from bicycles.meta, routed to a team
+    owning the site's own tags, then digested."""
+    from support.actions.digests import run_digests
+    from support.models import Digest
+    from tests.community.test_import_stackexchange import run_import
+    from tests.corpora import DATA
+
+    run_import(DATA / "stackexchange" / "bicycles.meta.stackexchange.com", django_capture_on_commit_callbacks)
+    team = ProductTeam.objects.create(
+        name="Site", slug="site", product_tags="support tagging", digest_cadence="weekly"
+    )
+    call_command("route_feedback", stdout=io.StringIO(), stderr=io.StringIO())
+    tagged = Question.objects.filter(tags__name__in=["feature-request", "bug", "idea"]).distinct()
+    assert tagged.count() >= 40  # the dump's 39 feature requests and 13 bugs, some overlapping
+    owned = FeedbackItem.objects.filter(team=team)
+    triage = FeedbackItem.objects.filter(team__isnull=True)
+    assert owned.exists() and triage.exists()
+    assert owned.count() + triage.count() == tagged.count()
+    from support.digests import period_containing
+
+    last_week, _ = period_containing(timezone.now() - timedelta(days=7), "weekly", "UTC")
+    FeedbackItem.objects.update(created_at=last_week + timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_digests()
+    digest = Digest.objects.get(team=team)
+    expected = owned.filter(created_at__gte=digest.period_start, created_at__lt=digest.period_end).count()
+    assert expected == owned.count() > 0
+    assert len(digest.content["new"]) == expected
+    assert {row["kind"] for row in digest.content["new"]} <= {"feature-request", "bug", "idea"}
