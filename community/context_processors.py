@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from community import permissions
 from community.models import Notification
 
 
@@ -16,5 +17,6 @@ def header(request: HttpRequest) -> dict[str, Any]:
     return {
         "unread_notifications": SimpleLazyObject(
             lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-        )
+        ),
+        "can_review": SimpleLazyObject(lambda: permissions.can_review(user)),
     }

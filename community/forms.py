@@ -11,7 +11,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from community import permissions
-from community.models import Category
+from community.models import Category, FlagReason, Question
 from community.querysets import SORTS, STATUSES
 
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9+#.\-]*$")
@@ -292,3 +292,17 @@ class ArticleFeedbackForm(forms.Form):
 class ArticleFilterForm(forms.Form):
     tag = forms.CharField(required=False, max_length=100)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(choices=FlagReason.choices)
+    detail = forms.CharField(required=False, max_length=500, strip=False)
+    duplicate_of = forms.ModelChoiceField(queryset=Question.objects.filter(is_deleted=False), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reason") == FlagReason.OTHER and not (data.get("detail") or "").strip():
+            self.add_error("detail", "Say what is wrong.")
+        if data.get("reason") == FlagReason.DUPLICATE and not data.get("duplicate_of"):
+            self.add_error("duplicate_of", "Give the question it duplicates.")
+        return data

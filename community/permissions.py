@@ -305,3 +305,28 @@ def check_can_merge(user: Viewer, duplicate: Question, into: Question) -> None:
     )
     _require(duplicate.pk != into.pk, _("A question cannot be a duplicate of itself."))
     _require(not into.is_deleted, _("That question has been deleted."))
+
+
+def can_flag(user: Viewer, post: Post) -> bool:
+    """Any member may flag someone else's post, once."""
+    return can_write(user) and not post.is_deleted and not _is_author(user, post)
+
+
+def check_can_flag(user: Viewer, post: Post) -> None:
+    check_can_write(user)
+    _require(not _is_author(user, post), _("You cannot flag your own post; edit or delete it instead."))
+    _require(not post.is_deleted, _("This post has already been removed."))
+
+
+def can_review(user: Viewer) -> bool:
+    """The review queue: the review privilege, advocates (earned, appointed, MVP) and staff."""
+    return can_write(user) and (holds(user, "review_and_close") or is_advocate(user))
+
+
+def check_can_review(user: Viewer) -> None:
+    _require(can_review(user), _("The review queue needs %(points)s reputation, or an advocate's role.")
+             % {"points": settings.COMMUNITY_PRIVILEGES["review_and_close"]})  # fmt: skip
+
+
+def can_read_audit_log(user: Viewer) -> bool:
+    return is_support_staff(user)

@@ -1,6 +1,16 @@
 from django.urls import path, register_converter
 
-from community.views import articles, mvp, notifications, posts, profiles, questions, reputation, search
+from community.views import (
+    articles,
+    moderation,
+    mvp,
+    notifications,
+    posts,
+    profiles,
+    questions,
+    reputation,
+    search,
+)
 
 
 class PostKindConverter:
@@ -45,6 +55,14 @@ urlpatterns = [
     path("<kind:kind>s/<int:pk>/vote/", posts.vote_view, name="vote"),
     path("<kind:kind>s/<int:pk>/spam/", posts.spam_view, name="spam"),
     path("<kind:kind>s/<int:pk>/comment/", posts.comment_create_view, name="comment_create"),
+    path("<kind:kind>s/<int:pk>/flag/", moderation.flag_view, name="flag"),
+    path("comments/<int:pk>/flag/", moderation.flag_view, {"kind": "comment"}, name="comment_flag"),
+    path("review/", moderation.review_list_view, name="review"),
+    path("review/items/<int:pk>/", moderation.review_item_view, name="review_item"),
+    path("review/items/<int:pk>/claim/", moderation.review_claim_view, name="review_claim"),
+    path("review/items/<int:pk>/decide/", moderation.review_decide_view, name="review_decide"),
+    path("review/log/", moderation.audit_log_view, name="audit_log"),
+    path("flags/", moderation.my_flags_view, name="my_flags"),
     path("comments/<int:pk>/delete/", posts.comment_delete_view, name="comment_delete"),
     path("comments/<int:pk>/restore/", posts.comment_restore_view, name="comment_restore"),
     # Last among question paths: a slug never shadows an action (see Question.slug).

@@ -277,6 +277,7 @@ COMMUNITY_RANKS = [(1, "New member"), (15, "Member"), (100, "Contributor"), (100
 COMMUNITY_ADVOCATE_RANK_THRESHOLD = 1000
 COMMUNITY_PRIVILEGES = {
     "vote_up": 15,
+    "flag_weight": 15,
     "comment_anywhere": 50,
     "vote_down": 125,
     "create_tags": 300,
@@ -285,12 +286,15 @@ COMMUNITY_PRIVILEGES = {
 }
 COMMUNITY_PRIVILEGE_LABELS = {
     "vote_up": "Vote up questions and answers",
+    "flag_weight": "Your spam and abuse flags count towards hiding a post at once",
     "comment_anywhere": "Comment on any post",
     "vote_down": "Vote down questions and answers",
     "create_tags": "Create new tags",
     "edit_others_posts": "Edit other members' posts",
     "review_and_close": "Work the review queue; close and reopen questions",
 }
+# This many spam or abuse flags from members with flag weight hide a post pending review.
+COMMUNITY_FLAGS_TO_HIDE = env.int("COMMUNITY_FLAGS_TO_HIDE", default=3)
 # An advocate may accept an answer for an asker silent this many days on their question.
 COMMUNITY_ADVOCATE_ACCEPT_AFTER_DAYS = env.int("COMMUNITY_ADVOCATE_ACCEPT_AFTER_DAYS", default=7)
 # An outbox row still pending this long after it was written is enqueued again by beat.

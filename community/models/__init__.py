@@ -5,6 +5,15 @@ from community.models.categories import Category
 from community.models.deflection import DeflectionEvent, DeflectionKind
 from community.models.engagement import Follow, MeToo
 from community.models.imports import ImportedUser, ImportSite, LinkKind, QuestionLink, TagInfo
+from community.models.moderation import (
+    AuditEntry,
+    Flag,
+    FlagOutcome,
+    FlagReason,
+    ReviewEvent,
+    ReviewItem,
+    ReviewState,
+)
 from community.models.mvp import MvpNomination, MvpTerm, NominationStatus
 from community.models.notifications import Notification, NotificationEvent
 from community.models.outbox import OutboxItem
@@ -20,11 +29,15 @@ __all__ = [
     "Article",
     "ArticleFeedback",
     "ArticleRevision",
+    "AuditEntry",
     "BadgeAward",
     "Category",
     "Comment",
     "DeflectionEvent",
     "DeflectionKind",
+    "Flag",
+    "FlagOutcome",
+    "FlagReason",
     "Follow",
     "ImportSite",
     "ImportedUser",
@@ -41,6 +54,9 @@ __all__ = [
     "QuestionStatus",
     "RankReached",
     "ReputationEvent",
+    "ReviewEvent",
+    "ReviewItem",
+    "ReviewState",
     "Revision",
     "SearchEntry",
     "TagInfo",

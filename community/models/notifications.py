@@ -18,6 +18,7 @@ class NotificationEvent(models.TextChoices):
     ESCALATION_ASSIGNED = "escalation_assigned", "Escalation assigned to you"
     ESCALATION_BREACHED = "escalation_breached", "Escalation past its due time"
     FEEDBACK_STATUS = "feedback_status", "Product feedback status"
+    MODERATED = "moderated", "A moderator acted on your post"
 
 
 class Notification(models.Model):

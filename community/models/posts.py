@@ -27,6 +27,7 @@ RESERVED_SLUGS = frozenset(
         "from-hint",
         "capture-article",
         "merge",
+        "flag",
     }
 )
 

@@ -46,6 +46,13 @@ def vote_refusal(user: Any, post: Any, value: int) -> str:
     return ""
 
 
+@register.simple_tag
+def flag_reasons() -> list[tuple[str, str]]:
+    from community.models import FlagReason
+
+    return list(FlagReason.choices)
+
+
 @register.filter
 def is_idea(question: Any) -> bool:
     """Feedback ideas say "me too" where other threads say "I have this too"."""

@@ -274,6 +274,15 @@ def on_thread_event(event: ThreadEvent) -> None:
       resolved one reopens it.
     """
     question = event.question
+    if event.kind == "needs_staff":  # a member flagged the thread as needing staff
+        if question.import_site_id is None:
+            HelpRequest.objects.create(
+                question=question, kind=HelpRequestKind.ADVOCATE, by=event.by,
+                reason=f"Flagged as needing staff: {getattr(event.post, 'detail', '')}"[:500],
+                created_at=timezone.now(),
+            )  # fmt: skip
+            outbox.record("support.sweep", {"reason": "needs-staff flag"})
+        return
     latest = Escalation.objects.filter(question=question).order_by("-created_at", "-pk").first()
     if latest is None:
         return

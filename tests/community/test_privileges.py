@@ -24,7 +24,7 @@ def test_the_privileges_page_shows_a_member_what_they_hold_and_what_is_next(clie
     )
     assert "40 to go" in content
     assert "Next privilege: <strong>Vote down questions and answers</strong> at 125" in content
-    assert content.count("✓ held") == 2  # vote up, comment anywhere
+    assert content.count("✓ held") == 3  # flag weight, vote up, comment anywhere
 
 
 def test_the_privileges_page_lists_every_rule_for_visitors(client):

@@ -38,7 +38,7 @@ def test_progress_runs_from_this_rank_to_the_next():
 
 def test_privileges_unlock_in_order_of_their_thresholds():
     keys = [p.key for p in privileges()]
-    assert keys[:3] == ["vote_up", "comment_anywhere", "vote_down"]
+    assert keys[:4] == ["flag_weight", "vote_up", "comment_anywhere", "vote_down"]
     assert not has_privilege(14, "vote_up") and has_privilege(15, "vote_up")
     assert not has_privilege(124, "vote_down") and has_privilege(125, "vote_down")
 

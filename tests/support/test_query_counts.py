@@ -47,6 +47,6 @@ QUEUE_QUERIES = 7
 # Session, user, groups; the escalation with its question, people; history with actors;
 # notes with authors; the staff list for "assign"; unread notifications.
 DETAIL_QUERIES = 8
-# Session, user, groups (does the viewer work the queue), my open escalations with their
-# questions, unread notifications.
-MY_WORK_QUERIES = 5
+# Session, user, groups (which queues the viewer works), my open escalations with their
+# questions, my review items, unread notifications.
+MY_WORK_QUERIES = 6

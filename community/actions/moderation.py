@@ -1,0 +1,236 @@
+"""Flags, the flag review queue, and the audit log of moderation actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from community import permissions
+from community.actions import outbox
+from community.actions.acceptance import detach_hidden_answer
+from community.actions.queues import claim, transition
+from community.actions.reputation import reverse_post
+from community.actions.search import queue_reindex
+from community.actions.soft_delete import hide, show
+from community.actions.spam import remove_as_spam
+from community.actions.votes import reaward_votes
+from community.extensions import thread_event
+from community.models import (
+    Answer,
+    AuditEntry,
+    Comment,
+    Flag,
+    FlagOutcome,
+    FlagReason,
+    Question,
+    ReviewItem,
+    ReviewState,
+)
+from community.models.moderation import HIDING_REASONS
+
+Post = Question | Answer | Comment
+
+
+def _on(post: Post) -> dict[str, Post]:
+    return {type(post).__name__.lower(): post}
+
+
+def thread_of(post: Post) -> Question:
+    if isinstance(post, Question):
+        return post
+    if isinstance(post, Answer):
+        return post.question
+    return post.thread
+
+
+def audit(
+    action: str,
+    target: models.Model,
+    *,
+    by: User | None,
+    reason: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=by,
+        action=action,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+        reason=reason[:500],
+        before=before or {},
+        after=after or {},
+        at=timezone.now(),
+    )
+
+
+def _withdraw(post: Post, *, by: User | None) -> bool:
+    """Hide a post with everything deletion does (counts, acceptance, reputation, index)."""
+    if not hide(post, by=by):  # type: ignore[arg-type]
+        return False
+    if isinstance(post, Answer):
+        detach_hidden_answer(post)
+    if isinstance(post, Question | Answer):
+        reverse_post(post)
+    queue_reindex(thread_of(post).pk)
+    return True
+
+
+def _reinstate(post: Post) -> bool:
+    if not show(post):
+        return False
+    if isinstance(post, Answer):
+        Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
+    if isinstance(post, Question | Answer):
+        reaward_votes(post)
+    queue_reindex(thread_of(post).pk)
+    return True
+
+
+@transaction.atomic
+def flag_post(
+    post: Post, *, by: User, reason: str, detail: str = "", duplicate_of: Question | None = None
+) -> Flag:
+    """Flag a post for review (once per member and post). Enough spam or abuse flags from
+    members with flag weight hide it at once, pending review; "needs staff" also goes to
+    support."""
+    permissions.check_can_flag(by, post)
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(
+                **_on(post), flagger=by, reason=reason, detail=detail[:500], duplicate_of=duplicate_of,
+                created_at=timezone.now(),
+            )  # fmt: skip
+    except IntegrityError:
+        raise PermissionDenied("You have already flagged this post.") from None
+    item = _open_review(post)
+    ReviewItem.objects.filter(pk=item.pk).update(priority=F("priority") + 1, updated_at=timezone.now())
+    weighted = [
+        f
+        for f in Flag.objects.filter(**_on(post), reason__in=HIDING_REASONS, outcome="").select_related(
+            "flagger"
+        )
+        if permissions.holds(f.flagger, "flag_weight")
+    ]
+    if (
+        reason in HIDING_REASONS
+        and len(weighted) >= settings.COMMUNITY_FLAGS_TO_HIDE
+        and _withdraw(post, by=None)
+    ):
+        audit("hidden_by_flags", post, by=None, reason=f"{len(weighted)} spam or abuse flags; pending review")
+    if reason == FlagReason.NEEDS_STAFF:
+        thread_event("needs_staff", thread_of(post), by=by, post=flag)
+    return flag
+
+
+def _open_review(post: Post) -> ReviewItem:
+    now = timezone.now()
+    current = ReviewItem.objects.filter(**_on(post), state__in=ReviewItem.OPEN_STATES).first()
+    if current is not None:
+        return current
+    try:
+        with transaction.atomic():
+            item = ReviewItem.objects.create(
+                **_on(post), kind="flag", state=ReviewState.OPEN, created_at=now, updated_at=now
+            )
+            item.history.create(at=now, actor=None, from_state="", to_state=ReviewState.OPEN, note="flagged")
+            return item
+    except IntegrityError:
+        return ReviewItem.objects.get(**_on(post), state__in=ReviewItem.OPEN_STATES)
+
+
+@transaction.atomic
+def claim_review(item: ReviewItem, *, by: User) -> ReviewItem:
+    permissions.check_can_review(by)
+    return claim(item, by=by)
+
+
+VERDICTS = {
+    "remove": "Removed: the flags were right",
+    "spam": "Removed as spam",
+    "keep": "Kept: the flags were declined",
+}
+
+
+@transaction.atomic
+def decide_review(item: ReviewItem, *, verdict: str, by: User, note: str = "") -> ReviewItem:
+    """Settle a flagged post: remove it (flags helpful), remove it as spam (flags helpful,
+    the author pays the spam penalty), or keep it (flags declined; a post hidden by flags
+    comes back). The author hears the outcome and the reason; every step is audited."""
+    permissions.check_can_review(by)
+    if verdict not in VERDICTS:
+        raise PermissionDenied("Choose remove, spam or keep.")
+    if item.assignee_id not in (None, by.pk):
+        raise PermissionDenied("Another reviewer holds this item.")
+    post = item.post
+    before = {"is_deleted": post.is_deleted}
+    if verdict == "spam":
+        if isinstance(post, Comment):
+            raise PermissionDenied("Comments are removed, not charged as spam.")
+        was_hidden = post.is_deleted
+        if was_hidden:
+            _reinstate(post)  # so the spam removal charges and reverses exactly once
+        remove_as_spam(post, by=by)
+    elif verdict == "remove":
+        _withdraw(post, by=by)
+    elif (
+        post.is_deleted
+        and AuditEntry.objects.filter(
+            action="hidden_by_flags", content_type=ContentType.objects.get_for_model(post), object_id=post.pk
+        ).exists()
+    ):
+        _reinstate(post)
+    outcome = FlagOutcome.DECLINED if verdict == "keep" else FlagOutcome.HELPFUL
+    Flag.objects.filter(**_on(post), outcome="").update(
+        outcome=outcome, decided_by=by, decided_at=timezone.now()
+    )
+    post.refresh_from_db()
+    item = transition(item, ReviewState.DONE, by=by, note=VERDICTS[verdict], extra={"resolution": verdict})
+    audit(f"flags_{verdict}", post, by=by, reason=note or VERDICTS[verdict], before=before,
+          after={"is_deleted": post.is_deleted})  # fmt: skip
+    if verdict != "keep":
+        outbox.record(
+            "notify.moderated",
+            {
+                "author_id": post.author_id,
+                "reason": note or VERDICTS[verdict],
+                "question_id": thread_of(post).pk,
+            },
+        )
+    return item
+
+
+@outbox.handler("notify.moderated")
+def notify_moderated(payload: dict[str, Any]) -> None:
+    from community.actions.notifications import notify
+    from community.models import NotificationEvent
+
+    author = User.objects.filter(pk=payload["author_id"], is_active=True).first()
+    question = Question.objects.filter(pk=payload["question_id"]).first()
+    if author is None or question is None:
+        return
+    notify(
+        [author],
+        event=NotificationEvent.MODERATED,
+        actor=None,
+        target=question,
+        text=f"A moderator removed your post on “{question.title}”: {payload['reason']}",
+        url=reverse("community:notifications"),
+        dedupe_key=f"moderated:{payload['question_id']}:{payload['author_id']}:{payload['reason'][:50]}",
+    )
+
+
+def my_reviews(user: User) -> list[ReviewItem]:
+    return list(
+        ReviewItem.objects.filter(assignee=user, state__in=ReviewItem.OPEN_STATES)
+        .select_related("question", "answer__question", "comment")
+        .order_by("created_at")
+    )
