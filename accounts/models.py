@@ -37,6 +37,9 @@ class User(AbstractUser):
     mvp_until = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by support staff: a VIP customer's questions get the shorter SLA and priority.
     is_vip = models.BooleanField("VIP customer", default=False)
+    # Set by staff (community.actions.suspensions): a suspended member reads but cannot write.
+    suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
+    suspension_reason = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         ordering = ["username"]
@@ -47,6 +50,10 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
 
     @property
     def is_mvp(self) -> bool:

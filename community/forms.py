@@ -306,3 +306,13 @@ class FlagForm(forms.Form):
         if data.get("reason") == FlagReason.DUPLICATE and not data.get("duplicate_of"):
             self.add_error("duplicate_of", "Give the question it duplicates.")
         return data
+
+
+class SuspendForm(forms.Form):
+    days = forms.IntegerField(min_value=1, max_value=365)
+    reason = forms.CharField(max_length=300, strip=False)
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"]
+        _not_blank(reason, "The reason")
+        return reason

@@ -57,11 +57,21 @@ def _is_author(user: Viewer, post: Post) -> bool:
 
 
 def can_write(user: Viewer) -> bool:
-    return bool(user.is_authenticated and user.is_active)
+    """Logged in, active and not suspended: everything that writes starts here."""
+    return bool(user.is_authenticated and user.is_active and not user.is_suspended)  # type: ignore[union-attr]
 
 
 def check_can_write(user: Viewer) -> None:
+    if user.is_authenticated and user.is_suspended:  # type: ignore[union-attr]
+        raise PermissionDenied(
+            _("Your account is suspended until %(until)s: %(reason)s")
+            % {"until": f"{user.suspended_until:%B %-d, %Y}", "reason": user.suspension_reason}  # type: ignore[union-attr]
+        )
     _require(can_write(user), _("Log in to take part."))
+
+
+def can_suspend(user: Viewer, member: User) -> bool:
+    return is_support_staff(user) and user.pk != member.pk and not member.is_superuser
 
 
 VOTE_PRIVILEGES = {1: "vote_up", -1: "vote_down"}

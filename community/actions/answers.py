@@ -10,6 +10,7 @@ from accounts.models import User
 from community import permissions
 from community.actions import outbox
 from community.actions.acceptance import detach_hidden_answer, revoke_acceptance
+from community.actions.audit import audit_if_moderated
 from community.actions.engagement import follow_question
 from community.actions.reputation import award, reverse_post
 from community.actions.revisions import record_revision
@@ -53,6 +54,14 @@ def edit_answer(answer: Answer, *, by: User, body: str, summary: str = "") -> An
     permissions.check_can_edit(by, answer)
     if answer.body == body:
         return answer
+    audit_if_moderated(
+        "edit",
+        answer,
+        by=by,
+        reason=summary,
+        before={"body": answer.body[:2000]},
+        after={"body": body[:2000]},
+    )
     now = timezone.now()
     answer.body = body
     answer.body_html = render_markdown(body)
@@ -70,6 +79,7 @@ def delete_answer(answer: Answer, *, by: User) -> None:
     reputation the answer earned or cost is reversed."""
     permissions.check_can_delete(by, answer)
     if hide(answer, by=by):
+        audit_if_moderated("delete", answer, by=by)
         detach_hidden_answer(answer)
         reverse_post(answer)
         queue_reindex(answer.question_id)
@@ -79,6 +89,7 @@ def delete_answer(answer: Answer, *, by: User) -> None:
 def restore_answer(answer: Answer, *, by: User) -> None:
     permissions.check_can_restore(by, answer)
     if show(answer):
+        audit_if_moderated("undelete", answer, by=by)
         cancel_spam_penalty(answer)
         Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") + 1)
         reaward_votes(answer)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from community import permissions
+from community.actions.audit import audit
 from community.extensions import thread_event
 from community.models import Follow, LinkKind, MeToo, Question, QuestionLink
 
@@ -44,6 +45,13 @@ def merge_duplicate(duplicate: Question, *, into: Question, by: User) -> Questio
     if duplicate.author_id not in following:
         Follow.objects.get_or_create(user=duplicate.author, question=into, defaults={"created_at": now})
     Question.objects.filter(pk=into.pk).update(me_too_count=F("me_too_count") + moved, last_activity_at=now)
+    audit(
+        "merge",
+        duplicate,
+        by=by,
+        reason=f"duplicate of question {into.pk}",
+        after={"into": into.pk, "moved": moved},
+    )
     thread_event("question_merged", duplicate, by=by, post=into)
     into.refresh_from_db()
     return into

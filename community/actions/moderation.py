@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from accounts.models import User
 from community import permissions
 from community.actions import outbox
 from community.actions.acceptance import detach_hidden_answer
+from community.actions.audit import audit
 from community.actions.queues import claim, transition
 from community.actions.reputation import reverse_post
 from community.actions.search import queue_reindex
@@ -49,27 +50,6 @@ def thread_of(post: Post) -> Question:
     if isinstance(post, Answer):
         return post.question
     return post.thread
-
-
-def audit(
-    action: str,
-    target: models.Model,
-    *,
-    by: User | None,
-    reason: str = "",
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> AuditEntry:
-    return AuditEntry.objects.create(
-        actor=by,
-        action=action,
-        content_type=ContentType.objects.get_for_model(target),
-        object_id=target.pk,
-        reason=reason[:500],
-        before=before or {},
-        after=after or {},
-        at=timezone.now(),
-    )
 
 
 def _withdraw(post: Post, *, by: User | None) -> bool:

@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from accounts.models import User
 from community import permissions
+from community.actions.audit import audit_if_moderated
 from community.actions.engagement import follow_question
 from community.actions.reputation import reverse_post
 from community.actions.revisions import record_revision
@@ -69,6 +70,14 @@ def edit_question(
     )
     if unchanged:
         return question
+    audit_if_moderated(
+        "edit",
+        question,
+        by=by,
+        reason=summary,
+        before={"title": question.title, "body": question.body[:2000]},
+        after={"title": title, "body": body[:2000]},
+    )
     now = timezone.now()
     question.title = title
     question.body = body
@@ -93,6 +102,7 @@ def delete_question(question: Question, *, by: User) -> None:
     reputation its votes moved is reversed (and awarded again on restore)."""
     permissions.check_can_delete(by, question)
     if hide(question, by=by):
+        audit_if_moderated("delete", question, by=by)
         reverse_post(question)
         queue_reindex(question.pk)
         thread_event("question_deleted", question, by=by)
@@ -102,6 +112,7 @@ def delete_question(question: Question, *, by: User) -> None:
 def restore_question(question: Question, *, by: User) -> None:
     permissions.check_can_restore(by, question)
     if show(question):
+        audit_if_moderated("undelete", question, by=by)
         cancel_spam_penalty(question)
         reaward_votes(question)
         queue_reindex(question.pk)

@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.models import User
 from community import permissions
 from community.actions.acceptance import detach_hidden_answer
+from community.actions.audit import audit
 from community.actions.reputation import award, reverse_post, reverse_source
 from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide
@@ -25,6 +26,7 @@ def remove_as_spam(post: Question | Answer, *, by: User) -> None:
     permissions.check_can_remove_spam(by, post)
     if not hide(post, by=by):
         return
+    audit("spam", post, by=by, reason="removed as spam")
     if isinstance(post, Answer):
         detach_hidden_answer(post)
     reverse_post(post)

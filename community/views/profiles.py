@@ -17,13 +17,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
 from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.ranks import next_rank, progress_to_next
+from community.actions.suspensions import lift_suspension, suspend_member
 from community.charts import cumulative_by_day, reputation_chart
+from community.forms import SuspendForm
 from community.models import BadgeAward, ImportedUser, MvpTerm, ReputationEvent
 from community.querysets import profile_activity
+from community.views.helpers import viewer
 
 CHART_DAYS = 180
 
@@ -73,3 +77,27 @@ def profile_edit_view(request: HttpRequest) -> HttpResponse:
             return redirect(user.get_absolute_url())
         return render(request, "community/profile_edit.html", {"form": form}, status=400)
     return render(request, "community/profile_edit.html", {"form": ProfileForm(instance=user)})
+
+
+@login_required
+@require_POST
+def suspend_view(request: HttpRequest, username: str) -> HttpResponse:
+    member = get_object_or_404(User, username=username, is_active=True)
+    form = SuspendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a period of 1 to 365 days and the reason the member will see.")
+        return redirect(member)
+    suspend_member(
+        member, by=viewer(request), days=form.cleaned_data["days"], reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, f"{member.public_name} is suspended for {form.cleaned_data['days']} day(s).")
+    return redirect(member)
+
+
+@login_required
+@require_POST
+def unsuspend_view(request: HttpRequest, username: str) -> HttpResponse:
+    member = get_object_or_404(User, username=username, is_active=True)
+    lift_suspension(member, by=viewer(request))
+    messages.success(request, f"{member.public_name} can write again.")
+    return redirect(member)

@@ -177,3 +177,69 @@ def test_a_needs_staff_flag_goes_to_support(
         flag(client, question, "needs_staff", detail="Customer is locked out")
     escalation = Escalation.objects.get(question=question)
     assert "Customer is locked out" in escalation.detail
+
+
+def test_a_suspended_member_reads_but_cannot_write_anywhere_and_sees_why(
+    client, question, other_member, support_agent, member
+):
+    client.force_login(member)
+    assert (
+        client.post(f"/users/{other_member.username}/suspend/", {"days": 3, "reason": "x"}).status_code == 403
+    )
+    client.force_login(support_agent)
+    response = client.post(
+        f"/users/{other_member.username}/suspend/", {"days": 0, "reason": " "}, follow=True
+    )
+    assert b"1 to 365 days" in response.content
+    client.post(
+        f"/users/{other_member.username}/suspend/", {"days": 3, "reason": "Repeated abuse in comments"}
+    )
+    other_member.refresh_from_db()
+    assert other_member.is_suspended
+    client.force_login(other_member)
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "Your account is suspended until" in page and "Repeated abuse in comments" in page
+    for url, data in [
+        (f"/questions/{question.pk}/answer/", {"body": "An answer while suspended."}),
+        (f"/questions/{question.pk}/vote/", {"direction": "up"}),
+        (f"/questions/{question.pk}/comment/", {"body": "A comment while suspended"}),
+        (f"/questions/{question.pk}/flag/", {"reason": "spam"}),
+        (f"/questions/{question.pk}/me-too/", {}),
+        ("/questions/ask/", {"title": "Asking while suspended", "body": "Body of it", "tags": ""}),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code in (400, 403), url
+    assert question.answers.count() == 0 and not Flag.objects.exists()
+    assert AuditEntry.objects.filter(action="suspension", reason="Repeated abuse in comments").exists()
+    client.force_login(support_agent)
+    client.post(f"/users/{other_member.username}/unsuspend/")
+    other_member.refresh_from_db()
+    assert not other_member.is_suspended
+
+
+def test_moderators_edits_deletions_and_merges_are_audited_with_before_and_after(
+    question_factory, answer_factory, support_agent, category
+):
+    from community.actions.answers import delete_answer
+    from community.actions.duplicates import merge_duplicate
+    from community.actions.questions import edit_question
+
+    question = question_factory(title="Export invoice as PDF please")
+    edit_question(
+        question, by=support_agent, title="How do I export an invoice as PDF?", body=question.body,
+        category=category, tags=["billing"], summary="clearer title",
+    )  # fmt: skip
+    entry = AuditEntry.objects.get(action="edit")
+    assert entry.before["title"] == "Export invoice as PDF please"
+    assert entry.after["title"] == "How do I export an invoice as PDF?" and entry.reason == "clearer title"
+    edit_question(
+        question, by=question.author, title="Mine again", body=question.body, category=category, tags=[]
+    )
+    assert (
+        AuditEntry.objects.filter(action="edit").count() == 1
+    )  # authors editing their own posts: not moderation
+    answer = answer_factory(question=question)
+    delete_answer(answer, by=support_agent)
+    assert AuditEntry.objects.filter(action="delete", actor=support_agent).exists()
+    merge_duplicate(question_factory(), into=question, by=support_agent)
+    assert AuditEntry.objects.filter(action="merge").exists()
