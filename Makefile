@@ -22,6 +22,7 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 
 migrate: venv
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v0
 
 demo: migrate

@@ -46,6 +46,7 @@ def build() -> tuple[str, object]:
     from community.models import Category
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable")
     category = Category.objects.create(name="General", slug="general")
     users = [User.objects.create_user(username=f"bench{n}", password=None) for n in range(40)]
     questions = [

@@ -43,6 +43,7 @@ DEPTH = 100
 
 def main() -> int:
     call_command("migrate", verbosity=0)
+    call_command("createcachetable")
     for site in SITES:
         import_dump(read_dump(DUMPS / site))
     OutboxItem.objects.all().delete()  # indexed below in one pass instead

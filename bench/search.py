@@ -137,6 +137,7 @@ def main() -> int:
 
     if args.engine == "postgres":
         call_command("migrate", verbosity=0)
+        call_command("createcachetable")
     engine = _engine_for(args.engine, args.reuse or tempfile.mkdtemp(prefix="askwell-index-"))
     if args.reuse and len(engine.versions()) == args.docs:
         print(f"{args.engine}: reusing an index of {args.docs} threads")

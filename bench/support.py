@@ -43,6 +43,7 @@ def main() -> int:
     from support.models import OPEN_STATES, Escalation
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable")
     for model in (Escalation, Answer, Question):
         model.objects.all().delete()
     rng = random.Random(100_000)

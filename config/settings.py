@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "allauth",
+    "axes",
     "allauth.account",
     "taggit",
     "django_htmx",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    # Last, as its documentation asks: it answers a locked-out login with a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,11 +103,24 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://askwell")}
+# A cache every process shares (rate-limit counts): the database in the embedded default
+# (`manage.py createcachetable`, run by `make migrate`), Redis when scaled (CACHE_URL).
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://askwell_cache")}
 
 # --- Auth and accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one account
+# from one address, logins are refused for AXES_COOLOFF_TIME hours (a 429 page).
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "login"  # allauth's login field
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it counts failed logins and refuses locked-out ones.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -292,6 +308,11 @@ COMMUNITY_PRIVILEGE_LABELS = {
     "create_tags": "Create new tags",
     "edit_others_posts": "Edit other members' posts",
     "review_and_close": "Work the review queue; close and reopen questions",
+}
+# Writing limits by rank (ranks not listed write freely); django-ratelimit rates.
+COMMUNITY_RATE_LIMITS = {
+    "New member": {"ask": "3/h", "answer": "10/h", "comment": "20/h", "flag": "10/h"},
+    "Member": {"ask": "10/h", "answer": "30/h", "comment": "60/h", "flag": "30/h"},
 }
 # This many spam or abuse flags from members with flag weight hide a post pending review.
 COMMUNITY_FLAGS_TO_HIDE = env.int("COMMUNITY_FLAGS_TO_HIDE", default=3)

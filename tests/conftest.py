@@ -29,6 +29,7 @@ def _fast_settings(settings: Any, tmp_path: Any) -> Any:
     settings.COMMUNITY_SEARCH_INDEX_DIR = tmp_path / "search-index"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.AXES_ENABLED = False  # login throttling has its own tests (test_rate_limits.py)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -18,6 +18,7 @@ from community.actions.moderation import VERDICTS, claim_review, decide_review, 
 from community.actions.queues import QueueConflict
 from community.forms import FlagForm
 from community.models import Answer, AuditEntry, Comment, Flag, Question, ReviewItem
+from community.ratelimits import too_fast
 from community.views.helpers import viewer
 
 GUIDANCE = {
@@ -52,6 +53,10 @@ def flag_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         messages.error(request, "Choose why you are flagging it" + (
             " and say a few words" if form.has_error("detail") else "") + ".")  # fmt: skip
         return redirect(question)
+    if message := too_fast(request, "flag"):
+        messages.error(request, message.split(" Your text")[0] + " Try again in a little while.")
+        context = {"message": message.split(" Your text")[0], "back": question.get_absolute_url()}
+        return render(request, "429.html", context, status=429)
     flag_post(
         post,
         by=viewer(request),

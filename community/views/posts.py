@@ -29,6 +29,7 @@ from community.actions.votes import cast_vote
 from community.forms import AnswerEditForm, AnswerForm, CommentForm, PreviewForm, VoteForm
 from community.markdown import render_markdown
 from community.models import Answer, Comment, Question
+from community.ratelimits import too_fast
 from community.views.helpers import invalid, viewer
 from community.views.questions import render_question
 
@@ -69,6 +70,9 @@ def answer_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return render_question(request, question, answer_form=form, status=400)
+    if message := too_fast(request, "answer"):
+        form.add_error("body", message)
+        return render_question(request, question, answer_form=form, status=429)
     answer = post_answer(question, author=viewer(request), body=form.cleaned_data["body"])
     messages.success(request, "Thanks — your answer is posted.")
     return redirect(answer)
@@ -116,6 +120,10 @@ def comment_create_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
     if not form.is_valid():
         context = {"form": form, "question": _thread(post), "post": post, "kind": kind}
         return invalid(request, "community/comment_form.html", context)
+    if message := too_fast(request, "comment"):
+        form.add_error("body", message)
+        context = {"form": form, "question": _thread(post), "post": post, "kind": kind}
+        return render(request, "community/comment_form.html", context, status=429)
     comment = add_comment(post, author=viewer(request), body=form.cleaned_data["body"])
     return redirect(comment)
 

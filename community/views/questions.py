@@ -21,6 +21,7 @@ from community.extensions import question_panels
 from community.forms import AnswerForm, CommentForm, QuestionEditForm, QuestionFilterForm, QuestionForm
 from community.models import Answer, Category, Question, Revision, TagInfo
 from community.querysets import question_page
+from community.ratelimits import too_fast
 from community.views.helpers import invalid, viewer
 from community.views.search import related_to
 
@@ -160,6 +161,11 @@ def ask_view(request: HttpRequest) -> HttpResponse:
     form = QuestionForm(request.POST, user=user)
     if not form.is_valid():
         return invalid(request, "community/ask.html", {"form": form, "tag_choices": _tag_choices()})
+    if message := too_fast(request, "ask"):
+        form.add_error(None, message)
+        return render(
+            request, "community/ask.html", {"form": form, "tag_choices": _tag_choices()}, status=429
+        )
     question = ask_question(author=user, **form.cleaned_data)  # type: ignore[arg-type]
     messages.success(request, "Your question is posted. You will be notified of answers.")
     return redirect(question)

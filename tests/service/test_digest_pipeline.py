@@ -62,7 +62,7 @@ def test_beat_builds_the_digest_and_the_worker_emails_it(
     team_with_feedback, celery_beat_process, celery_worker_process
 ):
     digest = wait_for(
-        lambda: Digest.objects.filter(team=team_with_feedback).first(), timeout=60, what="the digest"
+        lambda: Digest.objects.filter(team=team_with_feedback).first(), timeout=90, what="the digest"
     )
     assert digest.content["new"][0]["title"] == "Pay invoices by card"
     wait_for(
@@ -70,6 +70,7 @@ def test_beat_builds_the_digest_and_the_worker_emails_it(
             "pm@example.com" in path.read_text() and "feedback digest" in path.read_text()
             for path in celery_worker_process["mail_dir"].glob("*.log")
         ),
+        timeout=90,
         what="the digest email",
     )
     digest.refresh_from_db()

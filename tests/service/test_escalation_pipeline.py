@@ -52,13 +52,14 @@ def test_beat_sweeps_staff_reply_and_the_customer_sees_it_resolved(
     question = question_factory(author=member, title="Invoices export as blank pages since 4.2")
     Question.objects.filter(pk=question.pk).update(created_at=timezone.now() - timedelta(hours=30))
     escalation = wait_for(
-        lambda: Escalation.objects.filter(question=question).first(), timeout=60, what="the beat's sweep"
+        lambda: Escalation.objects.filter(question=question).first(), timeout=90, what="the beat's sweep"
     )
     wait_for(
         lambda: any(
             member.email in path.read_text() and "support specialist" in path.read_text()
             for path in celery_worker_process["mail_dir"].glob("*.log")
         ),
+        timeout=90,
         what="the customer's email",
     )
     client.force_login(support_agent)

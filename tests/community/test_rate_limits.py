@@ -1,0 +1,65 @@
+"""Rate limits by rank (429 with the text kept) and login throttling (django-axes)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_member_asking_too_fast_gets_429_and_keeps_the_text(client, newcomer, category):
+    client.force_login(newcomer)
+    for n in range(3):
+        data = {"title": f"How do I export invoices number {n}?", "body": "Details of my question here.",
+                "category": category.pk, "tags": ""}  # fmt: skip
+        assert client.post("/questions/ask/", data).status_code == 302
+    data = {"title": "A fourth question in an hour", "body": "Every word of this must come back.",
+            "category": category.pk, "tags": ""}  # fmt: skip
+    response = client.post("/questions/ask/", data)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "faster than your rank allows (3 an hour)" in page
+    assert "Every word of this must come back." in page and "A fourth question in an hour" in page
+
+
+def test_answers_and_flags_are_limited_too_and_established_members_are_not(
+    client, newcomer, member, question_factory
+):
+    question = question_factory()
+    client.force_login(newcomer)
+    for n in range(10):
+        assert (
+            client.post(
+                f"/questions/{question.pk}/answer/", {"body": f"Answer {n} with enough text."}
+            ).status_code
+            == 302
+        )
+    response = client.post(f"/questions/{question.pk}/answer/", {"body": "The eleventh answer, kept."})
+    assert response.status_code == 429 and "The eleventh answer, kept." in response.content.decode()
+    client.force_login(member)  # a Contributor: no limit
+    for n in range(12):
+        assert (
+            client.post(f"/questions/{question.pk}/answer/", {"body": f"Member answer {n} here."}).status_code
+            == 302
+        )
+    targets = [question_factory() for _ in range(11)]
+    client.force_login(newcomer)
+    codes = [client.post(f"/questions/{t.pk}/flag/", {"reason": "off_topic"}).status_code for t in targets]
+    assert codes[:10] == [302] * 10 and codes[10] == 429
+
+
+def test_repeated_wrong_passwords_lock_the_login_for_a_while(client, member, settings):
+    from tests.conftest import PASSWORD
+
+    settings.AXES_ENABLED = True
+    cache.clear()
+    codes = [
+        client.post("/accounts/login/", {"login": member.username, "password": "wrong"}).status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert codes == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]  # the last failure locks
+    response = client.post("/accounts/login/", {"login": member.username, "password": PASSWORD})
+    # Even the right password waits (allauth's own failed-login limit answers first here).
+    assert response.status_code == 429 or b"Too many failed login attempts" in response.content
+    assert "_auth_user_id" not in client.session
