@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from support.models import Escalation, FeedbackItem, ProductTeam, SlaPolicy
+from support.models import Escalation, FeedbackItem, FeedbackKind, ProductTeam, SlaPolicy
 
 
 @admin.register(SlaPolicy)
@@ -48,3 +48,10 @@ class FeedbackItemAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(FeedbackKind)
+class FeedbackKindAdmin(admin.ModelAdmin):
+    """Feedback tags; while none are set here, the SUPPORT_FEEDBACK_TAGS setting decides."""
+
+    list_display = ("tag", "is_idea")

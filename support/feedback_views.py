@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from community.models import Follow, MeToo
 from support import permissions
-from support.actions.feedback import send_to_team, set_status
+from support.actions.feedback import feedback_tags, send_to_team, set_status
 from support.forms import BulkStatusForm, FeedbackFilterForm, FeedbackStatusForm, SendToTeamForm
 from support.models import Digest, Escalation, FeedbackItem, FeedbackStatus, ProductTeam
 
@@ -83,7 +83,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "query": {k: v for k, v in data.items() if v and k != "page"},
             "status_form": FeedbackStatusForm(),
-            "kinds": sorted(settings.SUPPORT_FEEDBACK_TAGS),
+            "kinds": sorted(feedback_tags()),
             "teams": _teams(user),
         },
     )

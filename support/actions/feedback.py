@@ -18,11 +18,20 @@ from community.actions.queues import log
 from community.extensions import ThreadEvent
 from community.models import Follow, LinkKind, MeToo, NotificationEvent, Question, QuestionLink
 from support import permissions
-from support.models import FeedbackItem, FeedbackStatus, ProductTeam, TriageState
+from support.models import FeedbackItem, FeedbackKind, FeedbackStatus, ProductTeam, TriageState
 
 
 def feedback_tags() -> set[str]:
-    return {tag.lower() for tag in settings.SUPPORT_FEEDBACK_TAGS}
+    """The feedback kinds set in the admin, or the SUPPORT_FEEDBACK_TAGS setting."""
+    configured = {tag.lower() for tag in FeedbackKind.objects.values_list("tag", flat=True)}
+    return configured or {tag.lower() for tag in settings.SUPPORT_FEEDBACK_TAGS}
+
+
+def idea_tags() -> set[str]:
+    configured = FeedbackKind.objects.all()
+    if configured:
+        return {kind.tag.lower() for kind in configured if kind.is_idea}
+    return {tag.lower() for tag in settings.SUPPORT_IDEA_TAGS}
 
 
 def owning_teams(tags: set[str], category_id: int | None) -> list[ProductTeam]:
@@ -95,8 +104,8 @@ def on_thread_event(event: ThreadEvent) -> None:
 
 def is_idea(question: Question) -> bool:
     """Ideas (feature requests and ideas, not bugs) say "me too"."""
-    idea_tags = {tag.lower() for tag in settings.SUPPORT_IDEA_TAGS}
-    return any(tag.name.lower() in idea_tags for tag in question.tags.all())
+    ideas = idea_tags()
+    return any(tag.name.lower() in ideas for tag in question.tags.all())
 
 
 @transaction.atomic

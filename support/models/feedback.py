@@ -60,6 +60,20 @@ class ProductTeam(models.Model):
         return [line.strip() for line in self.digest_recipients.splitlines() if "@" in line]
 
 
+class FeedbackKind(models.Model):
+    """A tag that makes a thread product feedback. While none are set here, the
+    SUPPORT_FEEDBACK_TAGS setting decides (feature-request, bug, idea)."""
+
+    tag = models.CharField(max_length=50, unique=True)
+    is_idea = models.BooleanField(default=False, help_text='Threads with this tag say "me too".')
+
+    class Meta:
+        ordering = ["tag"]
+
+    def __str__(self) -> str:
+        return self.tag
+
+
 class FeedbackStatus(models.TextChoices):
     NEW = "", "New"
     UNDER_REVIEW = "under_review", "Under review"

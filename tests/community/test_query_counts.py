@@ -94,5 +94,6 @@ def test_the_notifications_page_query_count_does_not_grow(
 # groups, question comments and their authors' groups, answers and their authors' groups,
 # answer comments and their authors' groups, duplicate/linked questions, knowledge
 # articles captured from the thread, viewer's votes, follow, "I have this too", unread count,
-# and support's panels (the latest escalation, a pending request for help, feedback items).
-QUESTION_PAGE_QUERIES = 21
+# and support's panels (the latest escalation, a pending request for help, feedback items),
+# and the feedback kinds ("me too" reads differently on ideas).
+QUESTION_PAGE_QUERIES = 22

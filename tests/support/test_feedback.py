@@ -268,3 +268,13 @@ def test_the_bicycles_meta_feedback_threads_route_and_digest(django_capture_on_c
     assert expected == owned.count() > 0
     assert len(digest.content["new"]) == expected
     assert {row["kind"] for row in digest.content["new"]} <= {"feature-request", "bug", "idea"}
+
+
+def test_feedback_kinds_set_in_the_admin_replace_the_setting(question_factory, teams):
+    from support.models import FeedbackKind
+
+    FeedbackKind.objects.create(tag="payroll", is_idea=True)  # an odd choice, to tell them apart
+    routed = ask(question_factory, ["payroll"])
+    assert FeedbackItem.objects.filter(question=routed).exists()
+    ignored = ask(question_factory, ["feature-request", "invoices"])
+    assert not FeedbackItem.objects.filter(question=ignored).exists()
