@@ -6,6 +6,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -253,6 +254,8 @@ _QUESTION_REFERENCE = re.compile(r"^\s*(?:\S*/questions/)?(\d{1,18})(?:/\S*)?\s*
 def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Merge this question, as a duplicate, into another (its number or its link)."""
     duplicate = _question(request, pk)
+    if not permissions.can_merge(viewer(request), duplicate):
+        raise PermissionDenied("Only advocates, staff and product managers can merge duplicates.")
     match = _QUESTION_REFERENCE.match(request.POST.get("into", ""))
     into = Question.objects.visible_to(request.user).filter(pk=int(match.group(1))).first() if match else None
     if into is None:

@@ -206,8 +206,9 @@ def test_merging_a_duplicate_adds_its_me_toos_and_followers_to_the_original(
     toggle_me_too(duplicate, user=both)
     toggle_me_too(duplicate, user=only_dup)
     follow_question(duplicate, user=follower)
-    client.force_login(member)  # a customer may not merge
+    client.force_login(member)  # a customer may not merge, whatever they send
     assert client.post(f"/questions/{duplicate.pk}/merge/", {"into": str(original.pk)}).status_code == 403
+    assert client.post(f"/questions/{duplicate.pk}/merge/", {"into": "nonsense"}).status_code == 403
     client.force_login(teams["pm"])
     response = client.post(f"/questions/{duplicate.pk}/merge/", {"into": "not a question"})
     assert response.status_code == 400 and b"number or the link" in response.content
