@@ -10,10 +10,11 @@ from datetime import timedelta
 from typing import cast
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.ranks import next_rank, progress_to_next
+from community.actions.member_data import delete_account, export_data
 from community.actions.suspensions import lift_suspension, suspend_member
 from community.charts import cumulative_by_day, reputation_chart
 from community.forms import SuspendForm
@@ -101,3 +103,26 @@ def unsuspend_view(request: HttpRequest, username: str) -> HttpResponse:
     lift_suspension(member, by=viewer(request))
     messages.success(request, f"{member.public_name} can write again.")
     return redirect(member)
+
+
+@login_required
+def my_data_view(request: HttpRequest) -> HttpResponse:
+    """Everything the member put here, as a JSON download."""
+    member = cast(User, request.user)
+    response = JsonResponse(export_data(member), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="askwell-{member.username}.json"'
+    return response
+
+
+@login_required
+def delete_account_view(request: HttpRequest) -> HttpResponse:
+    member = cast(User, request.user)
+    if request.method != "POST":
+        return render(request, "community/delete_account.html", {})
+    if request.POST.get("confirm", "").strip() != member.username:
+        messages.error(request, "Type your username exactly to confirm.")
+        return render(request, "community/delete_account.html", {}, status=400)
+    delete_account(member)
+    logout(request)
+    messages.success(request, "Your account is deleted. Your posts stay, attributed to a deleted user.")
+    return redirect("community:home")

@@ -165,3 +165,29 @@ def test_a_member_adds_and_verifies_another_email_address(client, member):
     response = client.post("/accounts/email/", {"action_add": "", "email": "new-address@example.com"})
     assert response.status_code == 302
     assert any("new-address@example.com" in m.to for m in mail.outbox)
+
+
+def test_a_member_downloads_their_data_then_deletes_the_account_and_their_posts_stay(
+    client, member, question_factory, answer_factory
+):
+    import json
+
+    from community.models import AuditEntry
+
+    question = question_factory(author=member, title="How do I close my books for the year?")
+    answer_factory(question=question_factory(), author=member, body="Use the year-end wizard in Reports.")
+    client.force_login(member)
+    data = json.loads(client.get("/profile/data.json").content)
+    assert data["profile"]["username"] == member.username and data["profile"]["email"] == member.email
+    assert [q["title"] for q in data["questions"]] == ["How do I close my books for the year?"]
+    assert len(data["answers"]) == 1
+    assert client.post("/profile/delete/", {"confirm": "not my name"}).status_code == 400
+    response = client.post("/profile/delete/", {"confirm": member.username})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.display_name == "Deleted user" and member.email == "" and not member.is_active
+    assert not member.has_usable_password() and member.username == f"deleted-{member.pk}"
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "How do I close my books for the year?" in page and "Deleted user" in page
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action="account_deleted").exists()
