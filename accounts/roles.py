@@ -12,6 +12,7 @@ from django.conf import settings
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
     from accounts.models import User
 
@@ -61,3 +62,16 @@ def role_badges(user: User | AnonymousUser) -> list[str]:
     badges = ["Admin"] if user.is_superuser else []
     badges += ["MVP"] if user.is_mvp else []  # type: ignore[union-attr]
     return badges + [role for role in (SUPPORT_STAFF, PRODUCT_MANAGER, ADVOCATE) if role in role_names(user)]
+
+
+def support_staff_members() -> QuerySet[User]:
+    """Active members who work support: the group, and admins."""
+    from django.db.models import Q
+
+    from accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name=SUPPORT_STAFF) | Q(is_superuser=True))
+        .distinct()
+    )

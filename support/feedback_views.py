@@ -12,8 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from support import permissions
 from support.actions.feedback import feedback_tags, send_to_team, set_status
 from support.forms import BulkStatusForm, FeedbackFilterForm, FeedbackStatusForm, SendToTeamForm
 from support.models import Digest, Escalation, FeedbackItem, FeedbackStatus, ProductTeam
+from support.querysets import count_per_question
 
 SORTS = {
     "demand": ("-demand", "-question__created_at"),
@@ -33,19 +33,14 @@ SORTS = {
 }
 
 
-def _count(queryset: Any) -> Coalesce:
-    counted = queryset.values("question").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def with_signals(items: Any) -> Any:
     """Demand ("me too" and followers), support cost (escalations and "me too") and this
     week's trend (new "me too"s), each one subquery: no join multiplies another."""
     week = timezone.now() - timedelta(days=7)
     return items.select_related("question__author", "team").annotate(
-        followers=_count(Follow.objects.filter(question=OuterRef("question"))),
-        escalation_count=_count(Escalation.objects.filter(question=OuterRef("question"))),
-        trend=_count(MeToo.objects.filter(question=OuterRef("question"), created_at__gte=week)),
+        followers=count_per_question(Follow.objects.filter(question=OuterRef("question"))),
+        escalation_count=count_per_question(Escalation.objects.filter(question=OuterRef("question"))),
+        trend=count_per_question(MeToo.objects.filter(question=OuterRef("question"), created_at__gte=week)),
         demand=F("question__me_too_count") + F("followers"),
     )
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import SUPPORT_STAFF
+from accounts.roles import support_staff_members
 from community import permissions
 from community.actions import outbox
 from community.actions.search import queue_reindex_article
@@ -212,9 +212,8 @@ def notify_article_review(payload: dict[str, Any]) -> None:
     article = Article.objects.filter(pk=payload["article_id"], is_deleted=False).first()
     if article is None or article.review_by.isoformat() != payload["review_by"]:
         return  # deleted, or reviewed since the reminder was queued
-    staff = User.objects.filter(is_active=True).filter(Q(groups__name=SUPPORT_STAFF) | Q(is_superuser=True))
     notify(
-        staff.distinct(),
+        support_staff_members(),
         event=NotificationEvent.ARTICLE_REVIEW,
         actor=None,
         target=article,

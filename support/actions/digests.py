@@ -14,8 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -23,13 +22,9 @@ from community.actions import outbox
 from community.models import Follow, MeToo
 from support.digests import ItemFacts, StatusChange, build, period_containing, periods_due
 from support.models import Digest, FeedbackEvent, FeedbackItem, ProductTeam, WebhookDelivery
+from support.querysets import count_per_question
 
 WEBHOOK_TIMEOUT_SECONDS = 5
-
-
-def _count(queryset: Any) -> Coalesce:
-    counted = queryset.values("question").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def _site(path: str) -> str:
@@ -43,11 +38,11 @@ def gather(team: ProductTeam, start: datetime, end: datetime) -> dict[str, Any]:
         FeedbackItem.objects.filter(team=team, question__is_deleted=False, created_at__lt=end)
         .select_related("question")
         .annotate(
-            followers=_count(Follow.objects.filter(question=OuterRef("question"))),
-            in_period=_count(
+            followers=count_per_question(Follow.objects.filter(question=OuterRef("question"))),
+            in_period=count_per_question(
                 MeToo.objects.filter(question=OuterRef("question"), created_at__gte=start, created_at__lt=end)
             ),
-            in_previous=_count(
+            in_previous=count_per_question(
                 MeToo.objects.filter(
                     question=OuterRef("question"), created_at__gte=previous, created_at__lt=start
                 )

@@ -6,23 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.roles import SUPPORT_STAFF
+from accounts.roles import support_staff_members
 from community.actions import outbox
 from community.actions.notifications import notify
 from community.models import NotificationEvent
 from support.models import Escalation
-
-
-def _staff() -> Any:
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__name=SUPPORT_STAFF) | Q(is_superuser=True))
-        .distinct()
-    )
 
 
 def _escalation(payload: dict[str, Any]) -> Escalation | None:
@@ -49,7 +40,7 @@ def notify_escalated(payload: dict[str, Any]) -> None:
         dedupe_key=f"escalated:customer:{escalation.pk}",
     )
     notify(
-        _staff(),
+        support_staff_members(),
         event=NotificationEvent.ESCALATED,
         actor=None,
         target=escalation,
@@ -81,7 +72,7 @@ def notify_breached(payload: dict[str, Any]) -> None:
     escalation = _escalation(payload)
     if escalation is None or escalation.state not in Escalation.OPEN_STATES:
         return
-    recipients = [escalation.assignee] if escalation.assignee else list(_staff())
+    recipients = [escalation.assignee] if escalation.assignee else list(support_staff_members())
     notify(
         recipients,
         event=NotificationEvent.ESCALATION_BREACHED,

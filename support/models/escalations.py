@@ -3,17 +3,15 @@ and the customers' and advocates' requests for staff help."""
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import time
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from accounts.models import TIME_ZONE_CHOICES
 from community.models.queues import QueueEvent, QueueItem
 from support.sla import BusinessHours, Policy
-
-TIME_ZONES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
 class SlaPolicy(models.Model):
@@ -27,7 +25,7 @@ class SlaPolicy(models.Model):
     business_hours_only = models.BooleanField(
         default=False, help_text="Count only working hours (below, in the policy's time zone)."
     )
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONES, default="UTC")
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
     opens = models.TimeField(default=time(9, 0))
     closes = models.TimeField(default=time(17, 0))
     working_days = models.CharField(
