@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.forms import ResetPasswordForm
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -12,6 +14,14 @@ from django.http import HttpRequest
 from accounts.models import User
 
 ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def _roles(user: User) -> dict[str, Any]:
+    return {
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+    }
 
 
 @admin.register(User)
@@ -59,6 +69,22 @@ class UserAdmin(BaseUserAdmin):
                 "Not sent (already claimed, or no email address set yet): " + ", ".join(refused[:20]),
                 messages.WARNING,
             )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        before = User.objects.filter(pk=obj.pk).first() if change else None
+        request._roles_before = _roles(before) if before else {}  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Every change of role (groups, staff, admin) is an audit row: who, whom, before, after."""
+        super().save_related(request, form, formsets, change)
+        from community.actions.audit import audit
+
+        user = form.instance
+        before, after = getattr(request, "_roles_before", {}), _roles(user)
+        if before != after:
+            audit("role_change", user, by=request.user, reason="changed in the admin",  # type: ignore[arg-type]
+                  before=before, after=after)  # fmt: skip
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         readonly = tuple(super().get_readonly_fields(request, obj))

@@ -40,6 +40,9 @@ class User(AbstractUser):
     # Set by staff (community.actions.suspensions): a suspended member reads but cannot write.
     suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
     suspension_reason = models.CharField(max_length=300, blank=True, editable=False)
+    # After a post of theirs is removed as spam, this many of the member's next posts go to
+    # the review queue (community.actions.review_queues).
+    posts_to_review = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["username"]

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from community import permissions
-from community.models import Notification
+from community.actions.review import counts
+from community.models import Notification, ReviewKind
 
 
 def header(request: HttpRequest) -> dict[str, Any]:
@@ -19,4 +20,13 @@ def header(request: HttpRequest) -> dict[str, Any]:
             lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         ),
         "can_review": SimpleLazyObject(lambda: permissions.can_review(user)),
+        "review_badges": SimpleLazyObject(lambda: _review_badges(user)),
     }
+
+
+def _review_badges(user: Any) -> dict[str, Any]:
+    """Open items per review queue (one query), for the header's count badges."""
+    if not permissions.can_review(user):
+        return {"total": 0, "queues": []}
+    found = counts(user)
+    return {"total": sum(found.values()), "queues": [(k, label, found[k]) for k, label in ReviewKind.choices]}

@@ -8,6 +8,8 @@ support → community → accounts).
   comment, an acceptance) inside their transaction; listeners (support's escalations)
   react in the same transaction.
 - ``work queues``: queue models whose items a person can hold, for the "My work" page.
+- ``feedback tags``: the tags that route a thread to product feedback (reviewers add one
+  to route a post there).
 """
 
 from __future__ import annotations
@@ -29,13 +31,15 @@ _panels: list[PanelProvider] = []
 _listeners: list[ThreadListener] = []
 _queues: list[WorkQueue] = []
 _idea_checks: list[Callable[[Question], bool]] = []
+_feedback_tags: list[Callable[[], list[str]]] = []
 
 
 @dataclass(frozen=True)
 class ThreadEvent:
     # "question_asked", "question_edited", "question_deleted", "question_restored",
-    # "question_merged" (post: the question it was merged into),
-    # "answer_posted", "comment_posted", "answer_accepted", "official_reply_helpful"
+    # "question_merged" (post: the question it was merged into), "question_closed",
+    # "answer_posted", "comment_posted", "answer_accepted", "official_reply_helpful",
+    # "needs_staff" (post: something with a ``detail``: a flag, or a reviewer's note)
     kind: str
     question: Question
     by: User
@@ -86,3 +90,12 @@ def register_work_queue(queue: WorkQueue) -> None:
 
 def work_queues() -> list[WorkQueue]:
     return list(_queues)
+
+
+def register_feedback_tags(provider: Callable[[], list[str]]) -> None:
+    if provider not in _feedback_tags:
+        _feedback_tags.append(provider)
+
+
+def feedback_tags() -> list[str]:
+    return sorted({tag for provider in _feedback_tags for tag in provider()})

@@ -32,8 +32,34 @@ def _require(allowed: bool, reason: str) -> None:
         raise PermissionDenied(reason)
 
 
+def is_moderator(user: Viewer) -> bool:
+    """A moderator: an Advocate (earned or appointed), an MVP, or staff."""
+    return is_advocate(user)
+
+
 def can_see_deleted(user: Viewer) -> bool:
-    return is_support_staff(user)
+    """Deleted posts stay visible to moderators, who can undelete them."""
+    return is_moderator(user)
+
+
+def _thread(post: Post) -> Question:
+    from community.models import Answer, Comment
+
+    if isinstance(post, Answer):
+        return post.question
+    if isinstance(post, Comment):
+        return post.thread
+    return post
+
+
+def _locked_for(user: Viewer, post: Post) -> bool:
+    """A locked thread takes no new posts, edits or votes (moderators may still edit)."""
+    return _thread(post).locked_at is not None and not is_moderator(user)
+
+
+def _check_not_locked(user: Viewer, post: Post) -> None:
+    _require(not _locked_for(user, post), _("This thread is locked: %(reason)s")
+             % {"reason": _thread(post).lock_reason or _("a moderator locked it.")})  # fmt: skip
 
 
 def holds(user: Viewer, privilege: str) -> bool:
@@ -81,6 +107,7 @@ def can_vote(user: Viewer, post: Question | Answer, value: int = 1) -> bool:
     return (
         can_write(user)
         and not post.is_deleted
+        and _thread(post).locked_at is None
         and not _is_author(user, post)
         and holds(user, VOTE_PRIVILEGES[value])
     )
@@ -94,6 +121,7 @@ def check_can_vote(user: Viewer, post: Question | Answer, value: int = 1) -> Non
     check_can_write(user)
     _require(not _is_author(user, post), _("You cannot vote on your own post."))
     _require(not post.is_deleted, _("This post has been deleted."))
+    _require(_thread(post).locked_at is None, _("This thread is locked."))
     privilege = VOTE_PRIVILEGES[value]
     _require(
         holds(user, privilege),
@@ -107,12 +135,18 @@ def check_can_vote(user: Viewer, post: Question | Answer, value: int = 1) -> Non
 
 
 def can_edit(user: Viewer, post: Question | Answer) -> bool:
-    return can_write(user) and not post.is_deleted and (_is_author(user, post) or can_moderate(user))
+    return (
+        can_write(user)
+        and not post.is_deleted
+        and not _locked_for(user, post)
+        and (_is_author(user, post) or can_moderate(user))
+    )
 
 
 def check_can_edit(user: Viewer, post: Question | Answer) -> None:
     check_can_write(user)
     _require(not post.is_deleted, _("This post has been deleted."))
+    _check_not_locked(user, post)
     _require(_is_author(user, post) or can_moderate(user), _("You can only edit your own posts."))
 
 
@@ -131,7 +165,7 @@ def can_restore(user: Viewer, post: Post) -> bool:
 
 
 def check_can_restore(user: Viewer, post: Post) -> None:
-    _require(can_restore(user, post), _("Only staff can restore deleted posts."))
+    _require(can_restore(user, post), _("Only moderators can restore deleted posts."))
 
 
 def asker_is_silent(question: Question) -> bool:
@@ -169,12 +203,23 @@ def check_can_accept(user: Viewer, answer: Answer) -> None:
 
 
 def can_answer(user: Viewer, question: Question) -> bool:
-    return can_write(user) and not question.is_deleted
+    return (
+        can_write(user)
+        and not question.is_deleted
+        and question.closed_at is None
+        and question.locked_at is None
+    )
 
 
 def check_can_answer(user: Viewer, question: Question) -> None:
     check_can_write(user)
     _require(not question.is_deleted, _("This question has been deleted."))
+    _require(question.locked_at is None, _("This thread is locked: it takes no new answers."))
+    _require(
+        question.closed_at is None,
+        _("This question is closed (%(reason)s): it takes no new answers.")
+        % {"reason": question.get_close_reason_display().lower()},
+    )
 
 
 def _comments_freely_on(user: Viewer, post: Question | Answer) -> bool:
@@ -184,12 +229,18 @@ def _comments_freely_on(user: Viewer, post: Question | Answer) -> bool:
 
 
 def can_comment(user: Viewer, post: Question | Answer) -> bool:
-    return can_write(user) and not post.is_deleted and _comments_freely_on(user, post)
+    return (
+        can_write(user)
+        and not post.is_deleted
+        and _thread(post).locked_at is None
+        and _comments_freely_on(user, post)
+    )
 
 
 def check_can_comment(user: Viewer, post: Question | Answer) -> None:
     check_can_write(user)
     _require(not post.is_deleted, _("This post has been deleted."))
+    _require(_thread(post).locked_at is None, _("This thread is locked: it takes no new comments."))
     _require(
         _comments_freely_on(user, post),
         _("Commenting on others' posts needs %(points)s reputation; you can always answer.")
@@ -340,3 +391,43 @@ def check_can_review(user: Viewer) -> None:
 
 def can_read_audit_log(user: Viewer) -> bool:
     return is_support_staff(user)
+
+
+def can_vote_close(user: Viewer, question: Question) -> bool:
+    """Close votes (and reopen votes): the close privilege; a moderator's vote closes at once."""
+    return (
+        can_write(user)
+        and not question.is_deleted
+        and question.locked_at is None
+        and (holds(user, "review_and_close") or is_moderator(user))
+    )
+
+
+def check_can_vote_close(user: Viewer, question: Question) -> None:
+    check_can_write(user)
+    _require(not question.is_deleted, _("This question has been deleted."))
+    _require(question.locked_at is None, _("This thread is locked."))
+    _require(
+        holds(user, "review_and_close") or is_moderator(user),
+        _("Voting to close or reopen needs %(points)s reputation.")
+        % {"points": settings.COMMUNITY_PRIVILEGES["review_and_close"]},
+    )
+
+
+def can_lock(user: Viewer, question: Question) -> bool:
+    return can_write(user) and not question.is_deleted and is_moderator(user)
+
+
+def check_can_lock(user: Viewer, question: Question) -> None:
+    check_can_write(user)
+    _require(is_moderator(user), _("Only advocates, MVPs and staff can lock threads."))
+    _require(not question.is_deleted, _("This question has been deleted."))
+
+
+def can_redact(user: Viewer, post: Post) -> bool:
+    return can_write(user) and is_moderator(user)
+
+
+def check_can_redact(user: Viewer, post: Post) -> None:
+    check_can_write(user)
+    _require(is_moderator(user), _("Only advocates, MVPs and staff can redact posts."))

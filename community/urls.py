@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from community.views import (
     articles,
+    closing,
     moderation,
     mvp,
     notifications,
@@ -61,6 +62,14 @@ urlpatterns = [
     path("review/items/<int:pk>/", moderation.review_item_view, name="review_item"),
     path("review/items/<int:pk>/claim/", moderation.review_claim_view, name="review_claim"),
     path("review/items/<int:pk>/decide/", moderation.review_decide_view, name="review_decide"),
+    path("review/items/<int:pk>/release/", moderation.review_release_view, name="review_release"),
+    path("review/items/<int:pk>/skip/", moderation.review_skip_view, name="review_skip"),
+    path("questions/<int:pk>/close/", closing.close_view, name="close"),
+    path("questions/<int:pk>/reopen/", closing.reopen_view, name="reopen"),
+    path("questions/<int:pk>/lock/", closing.lock_view, name="lock"),
+    path("questions/<int:pk>/unlock/", closing.unlock_view, name="unlock"),
+    path("<kind:kind>s/<int:pk>/redact/", closing.redact_view, name="redact"),
+    path("comments/<int:pk>/redact/", closing.redact_view, {"kind": "comment"}, name="comment_redact"),
     path("review/log/", moderation.audit_log_view, name="audit_log"),
     path("flags/", moderation.my_flags_view, name="my_flags"),
     path("comments/<int:pk>/delete/", posts.comment_delete_view, name="comment_delete"),

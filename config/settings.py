@@ -298,7 +298,7 @@ COMMUNITY_PRIVILEGES = {
     "vote_down": 125,
     "create_tags": 300,
     "edit_others_posts": 1000,
-    "review_and_close": 1000,
+    "review_and_close": 750,
 }
 COMMUNITY_PRIVILEGE_LABELS = {
     "vote_up": "Vote up questions and answers",
@@ -316,6 +316,14 @@ COMMUNITY_RATE_LIMITS = {
 }
 # This many spam or abuse flags from members with flag weight hide a post pending review.
 COMMUNITY_FLAGS_TO_HIDE = env.int("COMMUNITY_FLAGS_TO_HIDE", default=3)
+# This many votes of members with the close privilege close a question (or reopen it, or
+# leave it as it is in review); a moderator (Advocate, MVP, staff) does it at once.
+COMMUNITY_CLOSE_VOTES = env.int("COMMUNITY_CLOSE_VOTES", default=3)
+# An answer on a question older than this many days, from a member without the review
+# privilege, goes to the late-answers queue.
+COMMUNITY_LATE_ANSWER_DAYS = env.int("COMMUNITY_LATE_ANSWER_DAYS", default=30)
+# After a post is removed as spam, its author's next this-many posts go to review.
+COMMUNITY_SPAM_REVIEW_NEXT_POSTS = env.int("COMMUNITY_SPAM_REVIEW_NEXT_POSTS", default=3)
 # An advocate may accept an answer for an asker silent this many days on their question.
 COMMUNITY_ADVOCATE_ACCEPT_AFTER_DAYS = env.int("COMMUNITY_ADVOCATE_ACCEPT_AFTER_DAYS", default=7)
 # An outbox row still pending this long after it was written is enqueued again by beat.

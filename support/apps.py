@@ -17,6 +17,7 @@ class SupportConfig(AppConfig):
         extensions.listen_to_threads(feedback.on_thread_event)
         extensions.register_question_panel(panels.feedback_panel)
         extensions.register_idea_check(feedback.is_idea)
+        extensions.register_feedback_tags(feedback.feedback_tag_list)
         extensions.register_work_queue(
             extensions.WorkQueue("Escalations", escalations.my_escalations, permissions.can_work_queue)
         )

@@ -13,6 +13,7 @@ from community.actions.acceptance import detach_hidden_answer, revoke_acceptance
 from community.actions.audit import audit_if_moderated
 from community.actions.engagement import follow_question
 from community.actions.reputation import award, reverse_post
+from community.actions.review import queue_new_post
 from community.actions.revisions import record_revision
 from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide, show
@@ -46,6 +47,7 @@ def post_answer(question: Question, *, author: User, body: str, official: bool =
     outbox.record("notify.answer_posted", {"answer_id": answer.pk})
     queue_reindex(question.pk)
     thread_event("answer_posted", question, by=author, post=answer)
+    queue_new_post(answer)
     return answer
 
 

@@ -10,15 +10,28 @@ from accounts.models import User
 from community import permissions
 from community.actions.audit import audit
 from community.extensions import thread_event
-from community.models import Follow, LinkKind, MeToo, Question, QuestionLink
+from community.models import CloseReason, Follow, LinkKind, MeToo, Question, QuestionLink
 
 
 @transaction.atomic
 def merge_duplicate(duplicate: Question, *, into: Question, by: User) -> Question:
-    """Mark ``duplicate`` as a duplicate of ``into`` and move its demand there: every "I
-    have this too" and every follower of the duplicate now counts on the original
-    (members already there, and its asker, are not counted twice). Returns ``into``."""
+    """Mark ``duplicate`` as a duplicate of ``into``: it is closed as a duplicate (when it
+    is not closed yet) and its demand moves there. Returns ``into``."""
+    from community.actions.closing import close_question
+
     permissions.check_can_merge(by, duplicate, into)
+    if duplicate.closed_at is None:
+        close_question(duplicate, by=by, reason=CloseReason.DUPLICATE, duplicate_of=into)
+    else:
+        link_duplicate(duplicate, into=into, by=by)
+    into.refresh_from_db()
+    return into
+
+
+def link_duplicate(duplicate: Question, *, into: Question, by: User) -> None:
+    """Link ``duplicate`` to its original and move its demand there: every "I have this
+    too" and every follower of the duplicate now counts on the original (members already
+    there, and its asker, are not counted twice)."""
     now = timezone.now()
     QuestionLink.objects.get_or_create(
         source=duplicate, target=into, kind=LinkKind.DUPLICATE, defaults={"created_at": now}
@@ -53,5 +66,3 @@ def merge_duplicate(duplicate: Question, *, into: Question, by: User) -> Questio
         after={"into": into.pk, "moved": moved},
     )
     thread_event("question_merged", duplicate, by=by, post=into)
-    into.refresh_from_db()
-    return into

@@ -1,11 +1,10 @@
-"""Flags, the flag review queue, and the audit log of moderation actions."""
+"""Flags, hiding and reinstating posts, review items, and telling authors what moderators did."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -17,22 +16,19 @@ from community import permissions
 from community.actions import outbox
 from community.actions.acceptance import detach_hidden_answer
 from community.actions.audit import audit
-from community.actions.queues import claim, transition
 from community.actions.reputation import reverse_post
 from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide, show
-from community.actions.spam import remove_as_spam
 from community.actions.votes import reaward_votes
 from community.extensions import thread_event
 from community.models import (
     Answer,
-    AuditEntry,
     Comment,
     Flag,
-    FlagOutcome,
     FlagReason,
     Question,
     ReviewItem,
+    ReviewKind,
     ReviewState,
 )
 from community.models.moderation import HIDING_REASONS
@@ -91,7 +87,7 @@ def flag_post(
             )  # fmt: skip
     except IntegrityError:
         raise PermissionDenied("You have already flagged this post.") from None
-    item = _open_review(post)
+    item = open_review(post)
     ReviewItem.objects.filter(pk=item.pk).update(priority=F("priority") + 1, updated_at=timezone.now())
     weighted = [
         f
@@ -111,81 +107,30 @@ def flag_post(
     return flag
 
 
-def _open_review(post: Post) -> ReviewItem:
+def open_review(post: Post, *, kind: str = ReviewKind.FLAG, note: str = "flagged") -> ReviewItem:
+    """The post's open item in the ``kind`` queue, created if there is none (at most one
+    per post and queue, however many people race to open it)."""
     now = timezone.now()
-    current = ReviewItem.objects.filter(**_on(post), state__in=ReviewItem.OPEN_STATES).first()
+    current = ReviewItem.objects.filter(**_on(post), kind=kind, state__in=ReviewItem.OPEN_STATES).first()
     if current is not None:
         return current
     try:
         with transaction.atomic():
             item = ReviewItem.objects.create(
-                **_on(post), kind="flag", state=ReviewState.OPEN, created_at=now, updated_at=now
+                **_on(post), kind=kind, state=ReviewState.OPEN, created_at=now, updated_at=now
             )
-            item.history.create(at=now, actor=None, from_state="", to_state=ReviewState.OPEN, note="flagged")
+            item.history.create(at=now, actor=None, from_state="", to_state=ReviewState.OPEN, note=note)
             return item
     except IntegrityError:
-        return ReviewItem.objects.get(**_on(post), state__in=ReviewItem.OPEN_STATES)
+        return ReviewItem.objects.get(**_on(post), kind=kind, state__in=ReviewItem.OPEN_STATES)
 
 
-@transaction.atomic
-def claim_review(item: ReviewItem, *, by: User) -> ReviewItem:
-    permissions.check_can_review(by)
-    return claim(item, by=by)
-
-
-VERDICTS = {
-    "remove": "Removed: the flags were right",
-    "spam": "Removed as spam",
-    "keep": "Kept: the flags were declined",
-}
-
-
-@transaction.atomic
-def decide_review(item: ReviewItem, *, verdict: str, by: User, note: str = "") -> ReviewItem:
-    """Settle a flagged post: remove it (flags helpful), remove it as spam (flags helpful,
-    the author pays the spam penalty), or keep it (flags declined; a post hidden by flags
-    comes back). The author hears the outcome and the reason; every step is audited."""
-    permissions.check_can_review(by)
-    if verdict not in VERDICTS:
-        raise PermissionDenied("Choose remove, spam or keep.")
-    if item.assignee_id not in (None, by.pk):
-        raise PermissionDenied("Another reviewer holds this item.")
-    post = item.post
-    before = {"is_deleted": post.is_deleted}
-    if verdict == "spam":
-        if isinstance(post, Comment):
-            raise PermissionDenied("Comments are removed, not charged as spam.")
-        was_hidden = post.is_deleted
-        if was_hidden:
-            _reinstate(post)  # so the spam removal charges and reverses exactly once
-        remove_as_spam(post, by=by)
-    elif verdict == "remove":
-        _withdraw(post, by=by)
-    elif (
-        post.is_deleted
-        and AuditEntry.objects.filter(
-            action="hidden_by_flags", content_type=ContentType.objects.get_for_model(post), object_id=post.pk
-        ).exists()
-    ):
-        _reinstate(post)
-    outcome = FlagOutcome.DECLINED if verdict == "keep" else FlagOutcome.HELPFUL
-    Flag.objects.filter(**_on(post), outcome="").update(
-        outcome=outcome, decided_by=by, decided_at=timezone.now()
+def tell_author(post: Post, *, what: str, reason: str) -> None:
+    """Notify the post's author that a moderator acted on it, and why (after commit)."""
+    outbox.record(
+        "notify.moderated",
+        {"author_id": post.author_id, "what": what, "reason": reason, "question_id": thread_of(post).pk},
     )
-    post.refresh_from_db()
-    item = transition(item, ReviewState.DONE, by=by, note=VERDICTS[verdict], extra={"resolution": verdict})
-    audit(f"flags_{verdict}", post, by=by, reason=note or VERDICTS[verdict], before=before,
-          after={"is_deleted": post.is_deleted})  # fmt: skip
-    if verdict != "keep":
-        outbox.record(
-            "notify.moderated",
-            {
-                "author_id": post.author_id,
-                "reason": note or VERDICTS[verdict],
-                "question_id": thread_of(post).pk,
-            },
-        )
-    return item
 
 
 @outbox.handler("notify.moderated")
@@ -197,20 +142,14 @@ def notify_moderated(payload: dict[str, Any]) -> None:
     question = Question.objects.filter(pk=payload["question_id"]).first()
     if author is None or question is None:
         return
+    what = payload.get("what", "removed your post")
     notify(
         [author],
         event=NotificationEvent.MODERATED,
         actor=None,
         target=question,
-        text=f"A moderator removed your post on “{question.title}”: {payload['reason']}",
+        text=f"A moderator {what} on “{question.title}”: {payload['reason']}",
         url=reverse("community:notifications"),
-        dedupe_key=f"moderated:{payload['question_id']}:{payload['author_id']}:{payload['reason'][:50]}",
-    )
-
-
-def my_reviews(user: User) -> list[ReviewItem]:
-    return list(
-        ReviewItem.objects.filter(assignee=user, state__in=ReviewItem.OPEN_STATES)
-        .select_related("question", "answer__question", "comment")
-        .order_by("created_at")
+        dedupe_key=f"moderated:{payload['question_id']}:{payload['author_id']}:{what[:40]}:"
+        f"{payload['reason'][:50]}",
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from community import permissions
 from community.actions import outbox
+from community.actions.audit import audit
 from community.models import MvpNomination, MvpTerm, NominationStatus
 
 
@@ -44,6 +45,8 @@ def award_mvp(nomination: MvpNomination, *, by: User, days: int | None = None) -
         ends_at=now + timedelta(days=days or settings.COMMUNITY_MVP_TERM_DAYS),
     )
     _refresh_mvp_until(nomination.member_id, now)
+    audit("role_change", nomination.member, by=by, reason=f"MVP awarded: {nomination.citation[:300]}",
+          before={"mvp": False}, after={"mvp": True, "until": term.ends_at.isoformat()})  # fmt: skip
     outbox.record("notify.mvp", {"term_id": term.pk, "what": "awarded"})
     return term
 

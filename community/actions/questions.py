@@ -12,7 +12,9 @@ from accounts.models import User
 from community import permissions
 from community.actions.audit import audit_if_moderated
 from community.actions.engagement import follow_question
+from community.actions.moderation import open_review
 from community.actions.reputation import reverse_post
+from community.actions.review import queue_new_post
 from community.actions.revisions import record_revision
 from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide, show
@@ -20,7 +22,7 @@ from community.actions.spam import cancel_spam_penalty
 from community.actions.votes import reaward_votes
 from community.extensions import thread_event
 from community.markdown import render_markdown
-from community.models import Category, Question
+from community.models import Category, Question, ReviewKind
 
 
 @transaction.atomic
@@ -46,6 +48,7 @@ def ask_question(
     follow_question(question, user=author)
     queue_reindex(question.pk)
     thread_event("question_asked", question, by=author)
+    queue_new_post(question)
     return question
 
 
@@ -93,6 +96,9 @@ def edit_question(
     record_revision(question, author=by, at=now, summary=summary)
     queue_reindex(question.pk)
     thread_event("question_edited", question, by=by)
+    if question.closed_at is not None and by.pk == question.author_id:
+        # The asker improved a closed question: reviewers decide whether to reopen it.
+        open_review(question, kind=ReviewKind.REOPEN, note="edited by the asker after closing")
     return question
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
@@ -39,6 +40,8 @@ def remove_as_spam(post: Question | Answer, *, by: User) -> None:
         question=question,
         answer=post if isinstance(post, Answer) else None,
     )
+    # Their next posts go to review (community.actions.review.queue_new_post).
+    User.objects.filter(pk=post.author_id).update(posts_to_review=settings.COMMUNITY_SPAM_REVIEW_NEXT_POSTS)
 
 
 def cancel_spam_penalty(post: Question | Answer) -> None:

@@ -7,17 +7,20 @@ from community.models.engagement import Follow, MeToo
 from community.models.imports import ImportedUser, ImportSite, LinkKind, QuestionLink, TagInfo
 from community.models.moderation import (
     AuditEntry,
+    CloseVote,
+    CloseVoteKind,
     Flag,
     FlagOutcome,
     FlagReason,
     ReviewEvent,
     ReviewItem,
+    ReviewKind,
     ReviewState,
 )
 from community.models.mvp import MvpNomination, MvpTerm, NominationStatus
 from community.models.notifications import Notification, NotificationEvent
 from community.models.outbox import OutboxItem
-from community.models.posts import Answer, Comment, Question, QuestionStatus
+from community.models.posts import Answer, CloseReason, Comment, Question, QuestionStatus
 from community.models.reputation import Acceptance, BadgeAward, RankReached, ReputationEvent
 from community.models.revisions import Revision
 from community.models.search import SearchEntry
@@ -32,6 +35,9 @@ __all__ = [
     "AuditEntry",
     "BadgeAward",
     "Category",
+    "CloseReason",
+    "CloseVote",
+    "CloseVoteKind",
     "Comment",
     "DeflectionEvent",
     "DeflectionKind",
@@ -56,6 +62,7 @@ __all__ = [
     "ReputationEvent",
     "ReviewEvent",
     "ReviewItem",
+    "ReviewKind",
     "ReviewState",
     "Revision",
     "SearchEntry",

@@ -114,12 +114,32 @@ class ReviewState(models.TextChoices):
     DONE = "done", "Done"
 
 
-class ReviewItem(_OnOnePost, QueueItem):
-    """A post that needs a reviewer: flagged (for now; first posts and close votes join
-    later). At most one open item per post."""
+class ReviewKind(models.TextChoices):
+    """The review queues, in the order /review/ lists them."""
 
-    kind = models.CharField(max_length=20, default="flag")
+    FLAG = "flag", "Flags"
+    FIRST_POST = "first_post", "First posts"
+    LATE_ANSWER = "late_answer", "Late answers"
+    CLOSE = "close", "Close votes"
+    REOPEN = "reopen", "Reopen votes"
+
+
+def _one_open(field: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=[field, "kind"],
+        condition=models.Q(**{f"{field}__isnull": False}, state__in=["open", "claimed"]),
+        name=f"one_open_review_per_{field}_and_kind",
+    )
+
+
+class ReviewItem(_OnOnePost, QueueItem):
+    """A post that needs a reviewer, in one of the review queues (``kind``). At most one
+    open item per post and queue."""
+
+    kind = models.CharField(max_length=20, choices=ReviewKind.choices, default=ReviewKind.FLAG)
     resolution = models.CharField(max_length=30, blank=True)
+    # Reviewers who passed on it: it leaves their view of the queue, not the queue.
+    skipped_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     OPEN_STATES = (ReviewState.OPEN, ReviewState.CLAIMED)
     CLAIMED_STATE = ReviewState.CLAIMED
@@ -133,21 +153,9 @@ class ReviewItem(_OnOnePost, QueueItem):
         ordering = ["-priority", "created_at"]
         constraints = [
             _one_post("review_item_on_exactly_one_post"),
-            models.UniqueConstraint(
-                fields=["question"],
-                condition=models.Q(question__isnull=False, state__in=["open", "claimed"]),
-                name="one_open_review_per_question",
-            ),
-            models.UniqueConstraint(
-                fields=["answer"],
-                condition=models.Q(answer__isnull=False, state__in=["open", "claimed"]),
-                name="one_open_review_per_answer",
-            ),
-            models.UniqueConstraint(
-                fields=["comment"],
-                condition=models.Q(comment__isnull=False, state__in=["open", "claimed"]),
-                name="one_open_review_per_comment",
-            ),
+            _one_open("question"),
+            _one_open("answer"),
+            _one_open("comment"),
         ]
 
     def __str__(self) -> str:
@@ -165,6 +173,47 @@ class ReviewEvent(QueueEvent):
 
 
 ReviewItem.history_model = ReviewEvent
+
+
+class CloseVoteKind(models.TextChoices):
+    CLOSE = "close", "Close"
+    LEAVE_OPEN = "leave_open", "Leave open"
+    REOPEN = "reopen", "Reopen"
+    LEAVE_CLOSED = "leave_closed", "Leave closed"
+
+
+class CloseVote(models.Model):
+    """A privileged member's vote to close or reopen a question (or, in review, to leave
+    it as it is). Votes count while ``is_active``; closing or reopening spends them."""
+
+    question = models.ForeignKey("community.Question", on_delete=models.CASCADE, related_name="close_votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=CloseVoteKind.choices)
+    reason = models.CharField(max_length=30, blank=True)
+    duplicate_of = models.ForeignKey(
+        "community.Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "voter", "kind"],
+                condition=models.Q(is_active=True),
+                name="one_active_close_vote_per_member_and_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} vote by {self.voter_id} on {self.question_id}"
+
+    @property
+    def reason_label(self) -> str:
+        from community.models.posts import CloseReason
+
+        return CloseReason(self.reason).label if self.reason in CloseReason.values else ""
 
 
 class AuditEntry(models.Model):

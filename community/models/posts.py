@@ -28,6 +28,11 @@ RESERVED_SLUGS = frozenset(
         "capture-article",
         "merge",
         "flag",
+        "close",
+        "reopen",
+        "lock",
+        "unlock",
+        "redact",
     }
 )
 
@@ -36,6 +41,13 @@ class QuestionStatus(models.TextChoices):
     OPEN = "open", "Open"
     ANSWERED = "answered", "Answered"
     SOLVED = "solved", "Solved"
+
+
+class CloseReason(models.TextChoices):
+    DUPLICATE = "duplicate", "Duplicate"
+    OFF_TOPIC = "off_topic", "Off-topic"
+    NEEDS_DETAILS = "needs_details", "Needs details"
+    RESOLVED_ELSEWHERE = "resolved_elsewhere", "Resolved elsewhere"
 
 
 class Question(SoftDeletable, MarkdownBody, Imported):
@@ -70,6 +82,19 @@ class Question(SoftDeletable, MarkdownBody, Imported):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Closed: no new answers (comments and the asker's edits go on, so it can be reopened).
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    close_reason = models.CharField(max_length=30, choices=CloseReason.choices, blank=True)
+    close_note = models.CharField(max_length=500, blank=True)
+    # Locked by a moderator: no new answers, comments, edits or votes on the whole thread.
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lock_reason = models.CharField(max_length=500, blank=True)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -106,6 +131,14 @@ class Question(SoftDeletable, MarkdownBody, Imported):
     @property
     def is_solved(self) -> bool:
         return self.accepted_answer_id is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
 
     def get_absolute_url(self) -> str:
         return reverse("community:question_detail", kwargs={"pk": self.pk, "slug": self.slug})

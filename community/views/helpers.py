@@ -1,9 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+if TYPE_CHECKING:
+    from community.models import Question
+
+_QUESTION_REFERENCE = re.compile(r"^\s*(?:\S*/questions/)?(\d{1,18})(?:/\S*)?\s*$")
 
 
 def viewer(request: HttpRequest) -> Any:
@@ -15,3 +21,13 @@ def viewer(request: HttpRequest) -> Any:
 def invalid(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """Re-show a form with its errors and a 400, keeping everything the user typed."""
     return render(request, template, context, status=400)
+
+
+def question_by_reference(request: HttpRequest, text: str) -> Question | None:
+    """The question a member means by its number or its link (one they may see), if any."""
+    from community.models import Question
+
+    match = _QUESTION_REFERENCE.match(text or "")
+    if match is None:
+        return None
+    return Question.objects.visible_to(request.user).filter(pk=int(match.group(1))).first()

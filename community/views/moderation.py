@@ -1,4 +1,4 @@
-"""Flagging posts, the review queue for flagged posts, one's own flags, and the audit log."""
+"""Flagging posts, the review queues, one's own flags, and the audit log."""
 
 from __future__ import annotations
 
@@ -11,15 +11,35 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from community import permissions
-from community.actions.moderation import VERDICTS, claim_review, decide_review, flag_post
-from community.actions.queues import QueueConflict
+from community import extensions, permissions
+from community.actions.moderation import flag_post, thread_of
+from community.actions.queues import QueueConflict, release
+from community.actions.review import (
+    DONE,
+    claim_review,
+    counts,
+    decide_review,
+    open_items,
+    skip_review,
+    verdicts_for,
+)
 from community.forms import FlagForm
-from community.models import Answer, AuditEntry, Comment, Flag, Question, ReviewItem
+from community.models import (
+    Answer,
+    AuditEntry,
+    CloseReason,
+    CloseVote,
+    Comment,
+    Flag,
+    Question,
+    ReviewItem,
+    ReviewKind,
+)
 from community.ratelimits import too_fast
-from community.views.helpers import viewer
+from community.views.helpers import question_by_reference, viewer
 
 GUIDANCE = {
     "spam": "Spam has no customer behind it: remove it as spam (its author loses reputation).",
@@ -70,21 +90,60 @@ def flag_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return redirect(question)
 
 
+KIND_GUIDANCE = {
+    ReviewKind.FIRST_POST: "A new member's post, already published: nobody waited on you. Welcome them. "
+    "A real question or answer? Approve it, or fix the facts and formatting first (edit, and say so). "
+    "An unhappy customer with a real problem: respond, and route it to support. Spam: remove it as spam.",
+    ReviewKind.LATE_ANSWER: "An answer on an old question. Does it add something (a newer version, a better "
+    "fix)? Approve it. A “me too”, a new question or a thank-you is not an answer: remove it.",
+    ReviewKind.CLOSE: "Members voted to close it. Closing stops new answers; the asker can still edit it "
+    "and ask to reopen. Close it if the reason holds (a duplicate links to its original); "
+    "otherwise leave it open.",
+    ReviewKind.REOPEN: "It was closed, then edited or voted to reopen. Reopen it if it now stands on its "
+    "own (details given, not a duplicate after all); otherwise leave it closed.",
+}
+TRIAGE = (
+    "Assess the message: positive or negative? A troll or a rant, a misguided customer, or an unhappy "
+    "customer with a real problem? Then fix the facts gently, respond, route it to support or product "
+    "feedback, or let it stand and monitor."
+)
+
+
+def _queue_kind(value: str) -> str:
+    return value if value in ReviewKind.values else ""
+
+
 @login_required
 def review_list_view(request: HttpRequest) -> HttpResponse:
     permissions.check_can_review(request.user)
-    items = ReviewItem.objects.filter(state__in=ReviewItem.OPEN_STATES).select_related(
+    kind = _queue_kind(request.GET.get("queue", ""))
+    items = open_items(viewer(request), kind).select_related(
         "question", "answer__question", "comment", "assignee"
     )
     page = Paginator(items, settings.COMMUNITY_QUESTIONS_PER_PAGE).get_page(request.GET.get("page") or 1)
-    return render(request, "community/review_list.html", {"page": page, "query": {}})
+    context = {
+        "page": page,
+        "queue": kind,
+        "queues": [(value, label, review_counts(request)[value]) for value, label in ReviewKind.choices],
+        "query": {"queue": kind} if kind else {},
+    }
+    return render(request, "community/review_list.html", context)
+
+
+def review_counts(request: HttpRequest) -> dict[str, int]:
+    """Open items per queue for the requesting reviewer, counted once per request."""
+    cached: dict[str, int] | None = getattr(request, "_review_counts", None)
+    if cached is None:
+        cached = counts(viewer(request))
+        setattr(request, "_review_counts", cached)  # noqa: B010 (a per-request cache)
+    return cached
 
 
 def _item(request: HttpRequest, pk: int) -> ReviewItem:
     permissions.check_can_review(request.user)
     return get_object_or_404(
         ReviewItem.objects.select_related(
-            "question__author", "answer__author", "answer__question", "comment__author"
+            "question__author", "answer__author", "answer__question", "comment__author", "assignee"
         ),
         pk=pk,
     )
@@ -94,22 +153,38 @@ def _item(request: HttpRequest, pk: int) -> ReviewItem:
 def review_item_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     post = item.post
+    thread = thread_of(post)
     flags = list(
         Flag.objects.filter(**{type(post).__name__.lower(): post}).select_related("flagger", "duplicate_of")
     )
-    reasons = sorted({flag.reason for flag in flags})
-    return render(
-        request,
-        "community/review_item.html",
-        {
-            "item": item,
-            "post": post,
-            "flags": flags,
-            "guidance": [GUIDANCE[reason] for reason in reasons],
-            "verdicts": VERDICTS,
-            "history": item.history.select_related("actor"),
-        },
+    guidance = [GUIDANCE[reason] for reason in sorted({flag.reason for flag in flags if not flag.outcome})]
+    if item.kind in KIND_GUIDANCE:
+        guidance.insert(0, KIND_GUIDANCE[ReviewKind(item.kind)])
+    votes = CloseVote.objects.filter(question=thread, is_active=True).select_related("voter", "duplicate_of")
+    parent = (
+        post.question
+        if isinstance(post, Answer)
+        else (post.answer or post.question)
+        if isinstance(post, Comment)
+        else None
     )
+    context = {
+        "item": item,
+        "post": post,
+        "thread": thread,
+        "parent": parent,
+        "flags": flags,
+        "guidance": guidance,
+        "triage": TRIAGE,
+        "verdicts": verdicts_for(item),
+        "close_reasons": CloseReason.choices,
+        "feedback_tags": extensions.feedback_tags(),
+        "close_votes": list(votes),
+        "can_edit_post": not isinstance(post, Comment) and permissions.can_edit(request.user, post),
+        "history": item.history.select_related("actor"),
+        "skipped": item.skipped_by.filter(pk=viewer(request).pk).exists(),
+    }
+    return render(request, "community/review_item.html", context)
 
 
 @login_required
@@ -126,19 +201,62 @@ def review_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def review_release_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    try:
+        release(item, by=viewer(request))
+    except QueueConflict:
+        messages.error(request, "You were not holding it.")
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def review_skip_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    skip_review(item, by=viewer(request))
+    messages.success(request, "Skipped: it stays in the queue for the other reviewers.")
+    return redirect(_next_url(item))
+
+
+def _next_url(item: ReviewItem) -> str:
+    return reverse("community:review") + f"?queue={item.kind}"
+
+
+@login_required
+@require_POST
 def review_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     verdict = request.POST.get("verdict", "")
-    if verdict not in VERDICTS:
-        messages.error(request, "Choose remove, spam or keep.")
+    allowed = verdicts_for(item)
+    problem = ""
+    reason = request.POST.get("reason", "")
+    duplicate_of = None
+    if verdict not in allowed:
+        problem = (
+            "Choose one of: " + "; ".join(label.split(" (")[0].lower() for label in allowed.values()) + "."
+        )
+    elif verdict == "close" and reason not in CloseReason.values:
+        problem = "Choose why it should be closed."
+    elif verdict == "close" and reason == CloseReason.DUPLICATE:
+        duplicate_of = question_by_reference(request, request.POST.get("duplicate_of", ""))
+        if duplicate_of is None:
+            problem = "Give the number or the link of the question it duplicates."
+    elif verdict == "route_feedback" and request.POST.get("tag", "") not in extensions.feedback_tags():
+        problem = "Choose the feedback tag to add."
+    if problem:
+        messages.error(request, problem)
         return redirect(item)
     try:
-        decide_review(item, verdict=verdict, by=viewer(request), note=request.POST.get("note", "")[:500])
+        decide_review(
+            item, verdict=verdict, by=viewer(request), note=request.POST.get("note", "")[:500], reason=reason,
+            duplicate_of=duplicate_of, tag=request.POST.get("tag", ""),
+        )  # fmt: skip
     except QueueConflict:
         messages.error(request, "Another reviewer settled this one first.")
         return redirect("community:review")
-    messages.success(request, VERDICTS[verdict] + ".")
-    return redirect("community:review")
+    messages.success(request, DONE[verdict] + ".")
+    return redirect(_next_url(item))
 
 
 @login_required

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,7 +29,7 @@ from community.forms import AnswerEditForm, AnswerForm, CommentForm, PreviewForm
 from community.markdown import render_markdown
 from community.models import Answer, Comment, Question
 from community.ratelimits import too_fast
-from community.views.helpers import invalid, viewer
+from community.views.helpers import invalid, question_by_reference, viewer
 from community.views.questions import render_question
 
 
@@ -246,9 +244,6 @@ def preview_view(request: HttpRequest) -> HttpResponse:
     return render(request, "community/_preview.html", {"html": render_markdown(form.cleaned_data["body"])})
 
 
-_QUESTION_REFERENCE = re.compile(r"^\s*(?:\S*/questions/)?(\d{1,18})(?:/\S*)?\s*$")
-
-
 @login_required
 @require_POST
 def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -256,8 +251,7 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     duplicate = _question(request, pk)
     if not permissions.can_merge(viewer(request), duplicate):
         raise PermissionDenied("Only advocates, staff and product managers can merge duplicates.")
-    match = _QUESTION_REFERENCE.match(request.POST.get("into", ""))
-    into = Question.objects.visible_to(request.user).filter(pk=int(match.group(1))).first() if match else None
+    into = question_by_reference(request, request.POST.get("into", ""))
     if into is None:
         messages.error(request, "Give the number or the link of the question this one duplicates.")
         return render_question(request, duplicate, status=400)

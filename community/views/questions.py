@@ -19,7 +19,16 @@ from community.actions.questions import ask_question, delete_question, edit_ques
 from community.diffs import revision_diffs
 from community.extensions import question_panels
 from community.forms import AnswerForm, CommentForm, QuestionEditForm, QuestionFilterForm, QuestionForm
-from community.models import Answer, Category, Question, Revision, TagInfo
+from community.models import (
+    Answer,
+    Category,
+    CloseReason,
+    CloseVote,
+    CloseVoteKind,
+    Question,
+    Revision,
+    TagInfo,
+)
 from community.querysets import question_page
 from community.ratelimits import too_fast
 from community.views.helpers import invalid, viewer
@@ -87,7 +96,9 @@ def question_redirect_view(request: HttpRequest, pk: int) -> HttpResponse:
 def question_detail_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     user = viewer(request)
     question = get_object_or_404(
-        Question.objects.visible_to(user).for_listing().select_related("accepted_answer", "import_site"),
+        Question.objects.visible_to(user)
+        .for_listing()
+        .select_related("accepted_answer", "import_site", "closed_by", "locked_by"),
         pk=pk,
     )
     if slug != question.slug:
@@ -114,9 +125,27 @@ def render_question(
             "structured_data": json.dumps(qa_page_data(request, page.question, page.answers)),
             "related": related_to(question),
             "panels": question_panels(question, request),
+            "closing": closing_panel(question, request.user),
         },
         status=status,
     )
+
+
+def closing_panel(question: Question, user: Any) -> dict[str, Any] | None:
+    """What the close/reopen form shows a member who may vote: the votes so far, and
+    whether they have voted (two queries, for those members only)."""
+    if not permissions.can_vote_close(user, question):
+        return None
+    kind = CloseVoteKind.REOPEN if question.closed_at else CloseVoteKind.CLOSE
+    votes = CloseVote.objects.filter(question=question, kind=kind, is_active=True)
+    return {
+        "kind": kind,
+        "votes": votes.count(),
+        "voted": votes.filter(voter=user).exists(),
+        "needed": settings.COMMUNITY_CLOSE_VOTES,
+        "at_once": permissions.is_moderator(user),
+        "reasons": CloseReason.choices,
+    }
 
 
 def qa_page_data(request: HttpRequest, question: Question, answers: list[Answer]) -> dict[str, Any]:

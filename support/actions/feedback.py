@@ -27,6 +27,10 @@ def feedback_tags() -> set[str]:
     return configured or {tag.lower() for tag in settings.SUPPORT_FEEDBACK_TAGS}
 
 
+def feedback_tag_list() -> list[str]:
+    return sorted(feedback_tags())
+
+
 def idea_tags() -> set[str]:
     configured = FeedbackKind.objects.all()
     if configured:

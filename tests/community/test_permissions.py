@@ -54,12 +54,12 @@ def test_another_member_may_vote_but_not_accept_edit_or_delete(thread, other_mem
     assert not permissions.can_delete(other_member, answer)
 
 
-def test_an_advocate_may_edit_but_not_accept_or_restore(thread, advocate):
+def test_an_advocate_may_edit_and_restore_but_not_accept(thread, advocate):
     _question, answer = thread
     assert permissions.can_edit(advocate, answer)
     assert not permissions.can_accept(advocate, answer)
     delete_answer(answer, by=answer.author)
-    assert not permissions.can_restore(advocate, answer)
+    assert permissions.can_restore(advocate, answer)  # moderators undelete
 
 
 def test_support_staff_may_accept_see_deleted_and_restore(thread, support_agent):

@@ -42,11 +42,12 @@ def test_the_queue_and_an_escalation_page_do_not_grow_with_their_items(
 
 
 # Session, user, user's groups; the page's escalations (count + rows with question,
-# author, category and assignee); the category filter's options; unread notifications.
-QUEUE_QUERIES = 7
+# author, category and assignee); the category filter's options; unread notifications;
+# the header's review-queue badges (one GROUP BY).
+QUEUE_QUERIES = 8
 # Session, user, groups; the escalation with its question, people; history with actors;
-# notes with authors; the staff list for "assign"; unread notifications.
-DETAIL_QUERIES = 8
+# notes with authors; the staff list for "assign"; unread notifications; review badges.
+DETAIL_QUERIES = 9
 # Session, user, groups (which queues the viewer works), my open escalations with their
-# questions, my review items, unread notifications.
-MY_WORK_QUERIES = 6
+# questions, my review items, unread notifications, review badges.
+MY_WORK_QUERIES = 7

@@ -1,0 +1,103 @@
+"""Closing, reopening and locking questions, and redacting personal data from posts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from community import permissions
+from community.actions.closing import lock_thread, unlock_thread, vote_to_close, vote_to_reopen
+from community.actions.redaction import MIN_LENGTH, RedactionError, redact
+from community.models import Answer, CloseReason, Comment, Question
+from community.views.helpers import question_by_reference, viewer
+from community.views.questions import render_question
+
+
+def _question(request: HttpRequest, pk: int) -> Question:
+    return get_object_or_404(Question.objects.visible_to(request.user).for_listing(), pk=pk)
+
+
+@login_required
+@require_POST
+def close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    permissions.check_can_vote_close(request.user, question)
+    reason = request.POST.get("reason", "")
+    duplicate_of = None
+    if reason not in CloseReason.values:
+        messages.error(request, "Choose why it should be closed.")
+        return render_question(request, question, status=400)
+    if reason == CloseReason.DUPLICATE:
+        duplicate_of = question_by_reference(request, request.POST.get("duplicate_of", ""))
+        if duplicate_of is None or duplicate_of.pk == question.pk:
+            messages.error(request, "Give the number or the link of the question it duplicates.")
+            return render_question(request, question, status=400)
+    note = request.POST.get("note", "")[:500]
+    question = vote_to_close(
+        question, by=viewer(request), reason=reason, duplicate_of=duplicate_of, note=note
+    )
+    if question.closed_at:
+        messages.success(request, f"Closed: {question.get_close_reason_display().lower()}.")
+    else:
+        messages.success(request, "Your vote to close is in; reviewers will see it in the close-votes queue.")
+    return redirect(question)
+
+
+@login_required
+@require_POST
+def reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    question = vote_to_reopen(question, by=viewer(request), note=request.POST.get("note", "")[:500])
+    messages.success(request, "Reopened." if question.closed_at is None else "Your vote to reopen is in.")
+    return redirect(question)
+
+
+@login_required
+@require_POST
+def lock_view(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    permissions.check_can_lock(request.user, question)
+    reason = request.POST.get("reason", "").strip()[:500]
+    if not reason:
+        messages.error(request, "Say why the thread is locked; its readers see it.")
+        return render_question(request, question, status=400)
+    lock_thread(question, by=viewer(request), reason=reason)
+    messages.success(request, "Locked: the thread takes no new answers, comments, edits or votes.")
+    return redirect(question)
+
+
+@login_required
+@require_POST
+def unlock_view(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    unlock_thread(question, by=viewer(request), reason=request.POST.get("reason", "")[:500])
+    messages.success(request, "Unlocked.")
+    return redirect(question)
+
+
+def _post(request: HttpRequest, kind: str, pk: int) -> Question | Answer | Comment:
+    model = {"question": Question, "answer": Answer, "comment": Comment}[kind]
+    return get_object_or_404(model._default_manager.visible_to(request.user), pk=pk)  # type: ignore[attr-defined]
+
+
+@login_required
+def redact_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """A moderator removes personal data (exact text) from a post and all its revisions."""
+    post = _post(request, kind, pk)
+    permissions.check_can_redact(request.user, post)
+    text = request.POST.get("text", "")[:1000]
+    reason = request.POST.get("reason", "")[:500]
+    context = {"post": post, "kind": kind, "text": text, "reason": reason, "min_length": MIN_LENGTH}
+    if request.method != "POST":
+        return render(request, "community/redact.html", context)
+    try:
+        places = redact(post, by=viewer(request), text=text, reason=reason)
+    except RedactionError as problem:
+        return render(request, "community/redact.html", {**context, "error": str(problem)}, status=400)
+    messages.success(
+        request, f"Redacted in {places} place{'s' if places != 1 else ''}, including earlier revisions."
+    )
+    return redirect(post)
