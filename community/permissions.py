@@ -97,7 +97,7 @@ def check_can_write(user: Viewer) -> None:
 
 
 def can_suspend(user: Viewer, member: User) -> bool:
-    return is_support_staff(user) and user.pk != member.pk and not member.is_superuser
+    return can_write(user) and is_support_staff(user) and user.pk != member.pk and not member.is_superuser
 
 
 VOTE_PRIVILEGES = {1: "vote_up", -1: "vote_down"}
@@ -161,10 +161,11 @@ def check_can_delete(user: Viewer, post: Post) -> None:
 
 
 def can_restore(user: Viewer, post: Post) -> bool:
-    return post.is_deleted and can_see_deleted(user)
+    return can_write(user) and post.is_deleted and can_see_deleted(user)
 
 
 def check_can_restore(user: Viewer, post: Post) -> None:
+    check_can_write(user)
     _require(can_restore(user, post), _("Only moderators can restore deleted posts."))
 
 
@@ -259,7 +260,7 @@ def check_can_me_too(user: Viewer, question: Question) -> None:
 
 
 def can_nominate_mvp(user: Viewer) -> bool:
-    return is_support_staff(user)
+    return can_write(user) and is_support_staff(user)
 
 
 def check_can_nominate_mvp(user: Viewer) -> None:
@@ -267,7 +268,7 @@ def check_can_nominate_mvp(user: Viewer) -> None:
 
 
 def can_award_mvp(user: Viewer) -> bool:
-    return bool(user.is_authenticated and user.is_superuser)
+    return can_write(user) and user.is_superuser
 
 
 def check_can_award_mvp(user: Viewer) -> None:
@@ -322,7 +323,7 @@ def check_can_edit_article(user: Viewer, article: Article) -> None:
 
 
 def can_review_article(user: Viewer, article: Article | None = None) -> bool:
-    return is_support_staff(user)
+    return can_write(user) and is_support_staff(user)
 
 
 def check_can_review_article(user: Viewer) -> None:

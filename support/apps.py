@@ -21,3 +21,6 @@ class SupportConfig(AppConfig):
         extensions.register_work_queue(
             extensions.WorkQueue("Escalations", escalations.my_escalations, permissions.can_work_queue)
         )
+        extensions.register_work_queue(
+            extensions.WorkQueue("Feedback", feedback.my_feedback_items, permissions.can_triage_feedback)
+        )

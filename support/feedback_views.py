@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from community.actions.queues import QueueConflict
 from community.models import Follow, MeToo
 from support import permissions
-from support.actions.feedback import feedback_tags, send_to_team, set_status
+from support.actions.feedback import claim_feedback, feedback_tags, release_feedback, send_to_team, set_status
 from support.forms import BulkStatusForm, FeedbackFilterForm, FeedbackStatusForm, SendToTeamForm
 from support.models import Digest, Escalation, FeedbackItem, FeedbackStatus, ProductTeam
 from support.querysets import count_per_question
@@ -168,6 +169,30 @@ def send_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = send_to_team(item, team=form.cleaned_data["team"], by=request.user)  # type: ignore[arg-type]
     messages.success(request, f"Sent to {item.team}.")
     return redirect("feedback:triage")
+
+
+@login_required
+@require_POST
+def claim_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    try:
+        claim_feedback(item, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, "It is yours now: it shows under My work.")
+    except QueueConflict:
+        messages.error(request, "Someone else took it first.")
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def release_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    try:
+        release_feedback(item, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, "Given back to the inbox.")
+    except QueueConflict:
+        messages.error(request, "You were not holding it.")
+    return redirect(item)
 
 
 def roadmap_view(request: HttpRequest) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import PRODUCT_MANAGER, has_role, is_advocate, is_support_staff
+from community.permissions import can_write
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -30,7 +31,7 @@ def _require(allowed: bool, reason: str) -> None:
 
 def can_work_queue(user: Viewer) -> bool:
     """The queue, escalations, internal notes and the dashboard: support staff only."""
-    return bool(user.is_authenticated and user.is_active and is_support_staff(user))
+    return can_write(user) and is_support_staff(user)
 
 
 def check_can_work_queue(user: Viewer) -> None:
@@ -45,8 +46,7 @@ def can_ask_for_help(user: Viewer, question: Question) -> bool:
     """The asker's "I still need help", offered once the question is old enough and
     while it is not solved."""
     return bool(
-        user.is_authenticated
-        and user.is_active
+        can_write(user)
         and question.author_id == user.pk
         and not question.is_deleted
         and question.import_site_id is None
@@ -66,11 +66,7 @@ def check_can_ask_for_help(user: Viewer, question: Question) -> None:
 def can_escalate(user: Viewer, question: Question) -> bool:
     """Advocates (and staff) send a thread to support with a reason."""
     return bool(
-        user.is_authenticated
-        and user.is_active
-        and is_advocate(user)
-        and not question.is_deleted
-        and question.import_site_id is None
+        can_write(user) and is_advocate(user) and not question.is_deleted and question.import_site_id is None
     )
 
 
@@ -80,11 +76,7 @@ def check_can_escalate(user: Viewer, question: Question) -> None:
 
 def can_triage_feedback(user: Viewer) -> bool:
     """The feedback inboxes: product managers and support staff."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (has_role(user, PRODUCT_MANAGER) or is_support_staff(user))
-    )
+    return bool(can_write(user) and (has_role(user, PRODUCT_MANAGER) or is_support_staff(user)))
 
 
 def check_can_triage_feedback(user: Viewer) -> None:

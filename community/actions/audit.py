@@ -1,5 +1,6 @@
 """The audit log: one row per moderation action (who, what, on what, why, when, and what
-changed). Actions call ``audit`` in their own transaction."""
+changed), and the notice to the author of the post it touched. Actions call these in
+their own transaction."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
-from community.models import AuditEntry
+from community.actions import outbox
+from community.models import Answer, AuditEntry, Comment, Question
+
+Post = Question | Answer | Comment
+
+# What an author is told a moderator did, by audit action (for edits and deletions by others).
+TOLD = {"edit": "edited your post", "delete": "deleted your post", "undelete": "restored your post"}
 
 
 def audit(
@@ -35,6 +42,25 @@ def audit(
 
 
 def audit_if_moderated(action: str, post: Any, *, by: User, **details: Any) -> None:
-    """Audit an action on a post when someone other than its author did it (moderation)."""
+    """Audit an action on a post when someone other than its author did it (moderation),
+    and tell the author."""
     if by.pk != post.author_id:
         audit(action, post, by=by, **details)
+        if action in TOLD:
+            tell_author(post, what=TOLD[action], reason=details.get("reason") or "no reason given")
+
+
+def thread_of(post: Post) -> Question:
+    if isinstance(post, Question):
+        return post
+    if isinstance(post, Answer):
+        return post.question
+    return post.thread
+
+
+def tell_author(post: Post, *, what: str, reason: str) -> None:
+    """Notify the post's author that a moderator acted on it, and why (after commit)."""
+    outbox.record(
+        "notify.moderated",
+        {"author_id": post.author_id, "what": what, "reason": reason, "question_id": thread_of(post).pk},
+    )

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from community import permissions
-from community.actions.audit import audit
+from community.actions.audit import audit, tell_author
 from community.actions.duplicates import link_duplicate
-from community.actions.moderation import open_review, tell_author
+from community.actions.moderation import open_review
 from community.actions.queues import QueueConflict, transition
 from community.extensions import thread_event
 from community.models import (
@@ -35,6 +35,13 @@ from community.models import (
 )
 
 CLOSE_REASONS = dict(CloseReason.choices)
+
+
+def _lock(question: Question) -> Question:
+    """Take the question's row lock for this transaction, so that votes on one question are
+    counted one after another (on PostgreSQL two simultaneous third votes would otherwise
+    each see two; SQLite serializes writers anyway)."""
+    return Question.objects.select_for_update().get(pk=question.pk)
 
 
 def _active(question: Question, kind: str) -> list[CloseVote]:
@@ -83,6 +90,7 @@ def vote_to_close(
     ``COMMUNITY_CLOSE_VOTES`` votes are in, the question closes for the reason most of them
     gave (the earliest on a tie). Each vote brings the question to the close-votes queue."""
     permissions.check_can_vote_close(by, question)
+    question = _lock(question)
     if question.closed_at is not None:
         raise PermissionDenied("This question is already closed.")
     _check_reason(question, reason, duplicate_of)
@@ -142,6 +150,7 @@ def close_question(
 def vote_to_reopen(question: Question, *, by: User, note: str = "") -> Question:
     """The same rule the other way: a moderator reopens at once, otherwise votes add up."""
     permissions.check_can_vote_close(by, question)
+    question = _lock(question)
     if question.closed_at is None:
         raise PermissionDenied("This question is open.")
     if permissions.is_moderator(by):
@@ -182,6 +191,7 @@ def leave_as_is(question: Question, *, by: User, kind: str) -> Question:
     moderator's settles the item at once; otherwise ``COMMUNITY_CLOSE_VOTES`` of them do,
     and the votes the other way are spent."""
     permissions.check_can_vote_close(by, question)
+    question = _lock(question)
     vote_kind, spent = (
         (CloseVoteKind.LEAVE_OPEN, CloseVoteKind.CLOSE)
         if kind == ReviewKind.CLOSE

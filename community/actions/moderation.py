@@ -15,7 +15,7 @@ from accounts.models import User
 from community import permissions
 from community.actions import outbox
 from community.actions.acceptance import detach_hidden_answer
-from community.actions.audit import audit
+from community.actions.audit import audit, thread_of
 from community.actions.reputation import reverse_post
 from community.actions.search import queue_reindex
 from community.actions.soft_delete import hide, show
@@ -38,14 +38,6 @@ Post = Question | Answer | Comment
 
 def _on(post: Post) -> dict[str, Post]:
     return {type(post).__name__.lower(): post}
-
-
-def thread_of(post: Post) -> Question:
-    if isinstance(post, Question):
-        return post
-    if isinstance(post, Answer):
-        return post.question
-    return post.thread
 
 
 def _withdraw(post: Post, *, by: User | None) -> bool:
@@ -123,14 +115,6 @@ def open_review(post: Post, *, kind: str = ReviewKind.FLAG, note: str = "flagged
             return item
     except IntegrityError:
         return ReviewItem.objects.get(**_on(post), kind=kind, state__in=ReviewItem.OPEN_STATES)
-
-
-def tell_author(post: Post, *, what: str, reason: str) -> None:
-    """Notify the post's author that a moderator acted on it, and why (after commit)."""
-    outbox.record(
-        "notify.moderated",
-        {"author_id": post.author_id, "what": what, "reason": reason, "question_id": thread_of(post).pk},
-    )
 
 
 @outbox.handler("notify.moderated")

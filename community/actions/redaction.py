@@ -13,8 +13,7 @@ from django.db.models.functions import Replace
 
 from accounts.models import User
 from community import permissions
-from community.actions.audit import audit
-from community.actions.moderation import tell_author, thread_of
+from community.actions.audit import audit, tell_author, thread_of
 from community.actions.search import queue_reindex
 from community.markdown import render_markdown
 from community.models import Answer, AuditEntry, Comment, Notification, Question, Revision

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from community import extensions, permissions
-from community.actions.audit import audit
+from community.actions.audit import audit, tell_author, thread_of
 from community.actions.closing import leave_as_is, vote_to_close, vote_to_reopen
-from community.actions.moderation import _reinstate, _withdraw, open_review, tell_author, thread_of
+from community.actions.moderation import _reinstate, _withdraw, open_review
 from community.actions.queues import QueueConflict, claim, release, transition
 from community.actions.spam import remove_as_spam
 from community.models import (

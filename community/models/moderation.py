@@ -159,7 +159,13 @@ class ReviewItem(_OnOnePost, QueueItem):
         ]
 
     def __str__(self) -> str:
-        return f"Review {self.pk} ({self.kind})"
+        if self.question_id:
+            about = f"“{self.question.title}”"  # type: ignore[union-attr]
+        elif self.answer_id:
+            about = f"an answer to “{self.answer.question.title}”"  # type: ignore[union-attr]
+        else:
+            about = f"a comment: “{self.comment.body[:60]}”"  # type: ignore[union-attr]
+        return f"{self.get_kind_display()}: {about}"
 
     def get_absolute_url(self) -> str:
         return reverse("community:review_item", kwargs={"pk": self.pk})

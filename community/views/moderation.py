@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from community import extensions, permissions
-from community.actions.moderation import flag_post, thread_of
+from community.actions.audit import thread_of
+from community.actions.moderation import flag_post
 from community.actions.queues import QueueConflict, release
 from community.actions.review import (
     DONE,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from community.actions import outbox
-from community.actions.queues import log
+from community.actions.queues import claim, log, release
 from community.extensions import ThreadEvent
 from community.models import Follow, LinkKind, MeToo, NotificationEvent, Question, QuestionLink
 from support import permissions
@@ -193,3 +193,24 @@ def notify_status(payload: dict[str, Any]) -> None:
             url=reverse("community:question_redirect", args=[question.pk]),
             dedupe_key=f"feedback-shipped:{item.pk}:{payload['at']}",
         )
+
+
+@transaction.atomic
+def claim_feedback(item: FeedbackItem, *, by: User) -> FeedbackItem:
+    """Take an item to work it (atomic: two people never hold one); it shows in My work."""
+    permissions.check_can_triage_feedback(by)
+    return claim(item, by=by)
+
+
+@transaction.atomic
+def release_feedback(item: FeedbackItem, *, by: User) -> FeedbackItem:
+    permissions.check_can_triage_feedback(by)
+    return release(item, by=by)
+
+
+def my_feedback_items(user: User) -> list[FeedbackItem]:
+    return list(
+        FeedbackItem.objects.filter(assignee=user, state__in=FeedbackItem.OPEN_STATES)
+        .select_related("question")
+        .order_by("created_at")
+    )

@@ -219,17 +219,25 @@ def test_a_suspended_member_reads_but_cannot_write_anywhere_and_sees_why(
 
 
 def test_moderators_edits_deletions_and_merges_are_audited_with_before_and_after(
-    question_factory, answer_factory, support_agent, category
+    question_factory, answer_factory, support_agent, category, django_capture_on_commit_callbacks
 ):
     from community.actions.answers import delete_answer
     from community.actions.duplicates import merge_duplicate
     from community.actions.questions import edit_question
 
     question = question_factory(title="Export invoice as PDF please")
-    edit_question(
-        question, by=support_agent, title="How do I export an invoice as PDF?", body=question.body,
-        category=category, tags=["billing"], summary="clearer title",
-    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_question(
+            question, by=support_agent, title="How do I export an invoice as PDF?", body=question.body,
+            category=category, tags=["billing"], summary="clearer title",
+        )  # fmt: skip
+    assert (
+        Notification.objects.filter(  # the author hears what a moderator did, and why
+            recipient=question.author, event="moderated", text__contains="edited your post"
+        )
+        .filter(text__contains="clearer title")
+        .exists()
+    )
     entry = AuditEntry.objects.get(action="edit")
     assert entry.before["title"] == "Export invoice as PDF please"
     assert entry.after["title"] == "How do I export an invoice as PDF?" and entry.reason == "clearer title"

@@ -3,15 +3,14 @@ connection, released together by a barrier: the score and the ledger come out ex
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 
 from community.actions.votes import cast_vote
 from community.models import Answer, ReputationEvent, Vote
 from community.reputation import Reason
+from tests.service.together import all_at_once
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 VOTERS = 50
@@ -21,24 +20,7 @@ def test_fifty_simultaneous_votes_leave_the_exact_score_and_ledger(answer_factor
     assert connection.vendor == "postgresql"
     answer = answer_factory()
     voters = [user_factory(reputation=20) for _ in range(VOTERS)]
-    barrier = threading.Barrier(VOTERS)
-    errors: list[BaseException] = []
-
-    def vote(voter) -> None:
-        try:
-            barrier.wait(timeout=60)
-            cast_vote(Answer.objects.get(pk=answer.pk), by=voter, value=1)
-        except BaseException as error:  # reported below, with the thread's own traceback
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=vote, args=(voter,)) for voter in voters]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    all_at_once(lambda voter: cast_vote(Answer.objects.get(pk=answer.pk), by=voter, value=1), voters)
     answer.refresh_from_db()
     assert answer.score == VOTERS
     assert Vote.objects.filter(answer=answer).count() == VOTERS

@@ -3,11 +3,9 @@ period, and a real beat and worker on Redis build and email it."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -15,6 +13,7 @@ from community.models import Question
 from support.actions.digests import run_digests
 from support.models import Digest, FeedbackItem, ProductTeam
 from tests.service.conftest import wait_for
+from tests.service.together import all_at_once
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 BUILDERS = 4
@@ -36,25 +35,8 @@ def team_with_feedback(question_factory):
 
 
 def test_builds_running_at_once_make_one_digest_per_team_and_period(team_with_feedback):
-    barrier = threading.Barrier(BUILDERS)
-    errors: list[BaseException] = []
     now = timezone.now()
-
-    def build() -> None:
-        try:
-            barrier.wait(timeout=60)
-            run_digests(now=now)
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=build) for _ in range(BUILDERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    all_at_once(lambda _: run_digests(now=now), range(BUILDERS))
     assert Digest.objects.filter(team=team_with_feedback).count() == 1
 
 

@@ -3,17 +3,17 @@ question, and the whole flow runs through a real Celery beat and worker on Redis
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from community.models import Answer, Question
 from support.actions.escalations import sweep
 from support.models import Escalation
 from tests.service.conftest import wait_for
+from tests.service.together import all_at_once
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 SWEEPERS = 4
@@ -23,25 +23,8 @@ def test_sweeps_running_at_once_on_separate_connections_open_one_escalation_each
     assert connection.vendor == "postgresql"
     questions = [question_factory() for _ in range(10)]
     Question.objects.update(created_at=timezone.now() - timedelta(hours=30))
-    barrier = threading.Barrier(SWEEPERS)
-    errors: list[BaseException] = []
     now = timezone.now()
-
-    def run() -> None:
-        try:
-            barrier.wait(timeout=60)
-            sweep(now=now)
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(SWEEPERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    all_at_once(lambda _: sweep(now=now), range(SWEEPERS))
     for question in questions:
         assert Escalation.objects.filter(question=question).count() == 1
 
@@ -85,27 +68,12 @@ def test_two_staff_claiming_at_once_on_postgresql_one_wins(question_factory, use
     sweep()
     escalation = Escalation.objects.get()
     agents = [user_factory(roles=("Support staff",)) for _ in range(SWEEPERS)]
-    barrier = threading.Barrier(SWEEPERS)
-    won, lost, errors = [], [], []
-
-    def claim(agent) -> None:
-        try:
-            barrier.wait(timeout=60)
-            claim_escalation(Escalation.objects.get(pk=escalation.pk), by=agent)
-            won.append(agent.pk)
-        except QueueConflict:
-            lost.append(agent.pk)
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=claim, args=(agent,)) for agent in agents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == [] and len(won) == 1 and len(lost) == SWEEPERS - 1
+    won, lost = all_at_once(
+        lambda agent: claim_escalation(Escalation.objects.get(pk=escalation.pk), by=agent),
+        agents,
+        refused=(QueueConflict,),
+    )
+    assert len(won) == 1 and len(lost) == SWEEPERS - 1
     escalation.refresh_from_db()
-    assert escalation.assignee_id == won[0]
+    assert escalation.assignee_id == won[0].pk
     assert escalation.history.filter(note="claimed").count() == 1

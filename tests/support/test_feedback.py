@@ -279,3 +279,28 @@ def test_feedback_kinds_set_in_the_admin_replace_the_setting(question_factory, t
     assert FeedbackItem.objects.filter(question=routed).exists()
     ignored = ask(question_factory, ["feature-request", "invoices"])
     assert not FeedbackItem.objects.filter(question=ignored).exists()
+
+
+def test_a_product_manager_claims_an_item_and_my_work_lists_it_with_review_items(
+    client, question_factory, teams, user_factory
+):
+    pm = teams["pm"]
+    question = ask(
+        question_factory, ["feature-request", "invoices"], title="Recurring invoices every quarter"
+    )
+    item = FeedbackItem.objects.get(question=question)
+    client.force_login(pm)
+    assert client.post(f"/feedback/items/{item.pk}/claim/").status_code == 302
+    item.refresh_from_db()
+    assert item.assignee == pm and item.state == "assigned"
+    page = client.get("/my-work/").content.decode()
+    assert "Feedback (1)" in page and "Recurring invoices every quarter" in page
+    other = user_factory(roles=(PRODUCT_MANAGER,))
+    teams["invoicing"].members.add(other)
+    client.force_login(other)
+    response = client.post(f"/feedback/items/{item.pk}/claim/", follow=True)
+    assert "Someone else took it first" in response.content.decode()
+    client.force_login(pm)
+    client.post(f"/feedback/items/{item.pk}/release/")
+    item.refresh_from_db()
+    assert item.assignee is None and item.state == "open"

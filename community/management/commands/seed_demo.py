@@ -15,13 +15,15 @@ from accounts.roles import ADVOCATE, PRODUCT_MANAGER, SUPPORT_STAFF
 from community.actions.answers import accept_answer, post_answer
 from community.actions.articles import ArticleDraft, capture_article, prefill
 from community.actions.badges import award_badges
+from community.actions.closing import close_question
 from community.actions.engagement import toggle_me_too
+from community.actions.moderation import flag_post
 from community.actions.mvp import award_mvp, nominate_mvp
 from community.actions.questions import ask_question
 from community.actions.reputation import adjust_reputation
 from community.actions.votes import cast_vote
 from community.demo_content import CATEGORIES, THREADS
-from community.models import Category, Question
+from community.models import Category, CloseReason, FlagReason, Question
 from community.permissions import can_vote
 
 DEMO_PASSWORD = "askwell-demo"  # noqa: S105 (printed demo login, local only)
@@ -35,6 +37,7 @@ PEOPLE = {
     "admin": ("admin", "Askwell Admin", "admin", "Community manager", 0),
     "omar": ("omar", "Omar", None, "Agency owner", 320),
     "jules": ("jules", "Jules", None, "Developer", 140),
+    "dealz": ("dealz", "Deals4U", None, "", 0),  # a new member who posts spam (not a login)
 }
 
 
@@ -112,6 +115,27 @@ class Command(BaseCommand):
             if accepted is not None and accepted < len(posted):
                 accept_answer(posted[accepted], by=asker)
         self._article(people)
+        self._moderation(people, categories)
+
+    def _moderation(self, people: dict[str, User], categories: dict[str, Category]) -> None:
+        """Work for the review queues: a new member's spam, hidden at once by three members'
+        flags, and a duplicate the advocate closed (new members' first posts are already
+        in the first-posts queue)."""
+        spam = ask_question(
+            author=people["dealz"], title="Best cheap replica watches, 90% off today only",
+            body="Visit watches.example for replica watches at 90% off. Use code LUMEN for free shipping!",
+            category=categories["billing"], tags=["invoices"],
+        )  # fmt: skip
+        for key in ("casey", "omar", "jules"):
+            flag_post(spam, by=people[key], reason=FlagReason.SPAM)
+        original = Question.objects.filter(title="Invoice PDF shows the wrong currency symbol").first()
+        if original is not None:
+            duplicate = ask_question(
+                author=people["casey"], title="PDF invoice has dollar sign instead of francs",
+                body="My Swiss client's invoices show $ in the PDF but CHF on screen. How do I fix it?",
+                category=categories["billing"], tags=["invoices", "pdf"],
+            )  # fmt: skip
+            close_question(duplicate, by=people["ava"], reason=CloseReason.DUPLICATE, duplicate_of=original)
 
     def _article(self, people: dict[str, User]) -> None:
         """One knowledge article, captured by the advocate from the best solved thread."""
@@ -138,7 +162,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, display, role, _, _start in PEOPLE.values():
             label = {None: "customer", "admin": "admin (superuser)"}.get(role, str(role).lower())
-            if username in ("omar", "jules"):
+            if username in ("omar", "jules", "dealz"):
                 continue
             self.stdout.write(f"  {label:<20} {username:<8} ({display})")
         self.stdout.write("")

@@ -1,0 +1,43 @@
+"""Run work on many threads at the same moment, each on its own database connection."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connections
+
+
+def all_at_once(
+    work: Callable[[Any], Any], inputs: Sequence[Any], *, refused: tuple[type[BaseException], ...] = ()
+) -> tuple[list[Any], list[Any]]:
+    """Call ``work(input)`` for every input, each on its own thread (and so its own
+    connection), released together by a barrier. Returns the inputs whose call finished and
+    those refused with one of the ``refused`` exceptions; anything else raised fails the
+    test with the first error."""
+    barrier = threading.Barrier(len(inputs))
+    done: list[Any] = []
+    turned_away: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run(value: Any) -> None:
+        try:
+            barrier.wait(timeout=60)
+            work(value)
+            done.append(value)
+        except refused:
+            turned_away.append(value)
+        except BaseException as error:  # reported below, with its own traceback
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(value,)) for value in inputs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    if errors:
+        raise errors[0]
+    return done, turned_away
