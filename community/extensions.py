@@ -42,7 +42,7 @@ class ThreadEvent:
     # "needs_staff" (post: something with a ``detail``: a flag, or a reviewer's note)
     kind: str
     question: Question
-    by: User
+    by: User | None  # None: no one in particular (members' flags hid the question)
     post: Any = None
 
 
@@ -67,7 +67,7 @@ def listen_to_threads(listener: ThreadListener) -> None:
         _listeners.append(listener)
 
 
-def thread_event(kind: str, question: Question, *, by: User, post: Any = None) -> None:
+def thread_event(kind: str, question: Question, *, by: User | None, post: Any = None) -> None:
     event = ThreadEvent(kind=kind, question=question, by=by, post=post)
     for listener in _listeners:
         listener(event)

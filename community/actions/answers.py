@@ -9,16 +9,14 @@ from django.utils import timezone
 from accounts.models import User
 from community import permissions
 from community.actions import outbox
-from community.actions.acceptance import detach_hidden_answer, revoke_acceptance
+from community.actions.acceptance import revoke_acceptance
 from community.actions.audit import audit_if_moderated
 from community.actions.engagement import follow_question
-from community.actions.reputation import award, reverse_post
+from community.actions.reputation import award
 from community.actions.review import queue_new_post
 from community.actions.revisions import record_revision
 from community.actions.search import queue_reindex
-from community.actions.soft_delete import hide, show
-from community.actions.spam import cancel_spam_penalty
-from community.actions.votes import reaward_votes
+from community.actions.soft_delete import reinstate, withdraw
 from community.extensions import thread_event
 from community.markdown import render_markdown
 from community.models import Acceptance, Answer, Question
@@ -80,22 +78,15 @@ def delete_answer(answer: Answer, *, by: User) -> None:
     """Soft-delete; an accepted answer loses the mark, the question's count drops, and the
     reputation the answer earned or cost is reversed."""
     permissions.check_can_delete(by, answer)
-    if hide(answer, by=by):
+    if withdraw(answer, by=by):
         audit_if_moderated("delete", answer, by=by)
-        detach_hidden_answer(answer)
-        reverse_post(answer)
-        queue_reindex(answer.question_id)
 
 
 @transaction.atomic
 def restore_answer(answer: Answer, *, by: User) -> None:
     permissions.check_can_restore(by, answer)
-    if show(answer):
+    if reinstate(answer, by=by):
         audit_if_moderated("undelete", answer, by=by)
-        cancel_spam_penalty(answer)
-        Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") + 1)
-        reaward_votes(answer)
-        queue_reindex(answer.question_id)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from accounts.models import User
 from community import permissions
 from community.actions import outbox
 from community.actions.audit import audit_if_moderated
-from community.actions.soft_delete import hide, show
+from community.actions.soft_delete import reinstate, withdraw
 from community.extensions import thread_event
 from community.markdown import render_markdown
 from community.models import Answer, Comment, Question
@@ -45,12 +45,12 @@ def add_comment(post: Question | Answer, *, author: User, body: str, official: b
 @transaction.atomic
 def delete_comment(comment: Comment, *, by: User) -> None:
     permissions.check_can_delete(by, comment)
-    if hide(comment, by=by):
+    if withdraw(comment, by=by):
         audit_if_moderated("delete", comment, by=by)
 
 
 @transaction.atomic
 def restore_comment(comment: Comment, *, by: User) -> None:
     permissions.check_can_restore(by, comment)
-    if show(comment):
+    if reinstate(comment, by=by):
         audit_if_moderated("undelete", comment, by=by)

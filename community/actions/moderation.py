@@ -14,12 +14,8 @@ from django.utils import timezone
 from accounts.models import User
 from community import permissions
 from community.actions import outbox
-from community.actions.acceptance import detach_hidden_answer
 from community.actions.audit import audit, thread_of
-from community.actions.reputation import reverse_post
-from community.actions.search import queue_reindex
-from community.actions.soft_delete import hide, show
-from community.actions.votes import reaward_votes
+from community.actions.soft_delete import withdraw
 from community.extensions import thread_event
 from community.models import (
     Answer,
@@ -38,29 +34,6 @@ Post = Question | Answer | Comment
 
 def _on(post: Post) -> dict[str, Post]:
     return {type(post).__name__.lower(): post}
-
-
-def _withdraw(post: Post, *, by: User | None) -> bool:
-    """Hide a post with everything deletion does (counts, acceptance, reputation, index)."""
-    if not hide(post, by=by):  # type: ignore[arg-type]
-        return False
-    if isinstance(post, Answer):
-        detach_hidden_answer(post)
-    if isinstance(post, Question | Answer):
-        reverse_post(post)
-    queue_reindex(thread_of(post).pk)
-    return True
-
-
-def _reinstate(post: Post) -> bool:
-    if not show(post):
-        return False
-    if isinstance(post, Answer):
-        Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
-    if isinstance(post, Question | Answer):
-        reaward_votes(post)
-    queue_reindex(thread_of(post).pk)
-    return True
 
 
 @transaction.atomic
@@ -91,7 +64,7 @@ def flag_post(
     if (
         reason in HIDING_REASONS
         and len(weighted) >= settings.COMMUNITY_FLAGS_TO_HIDE
-        and _withdraw(post, by=None)
+        and withdraw(post, by=None)
     ):
         audit("hidden_by_flags", post, by=None, reason=f"{len(weighted)} spam or abuse flags; pending review")
     if reason == FlagReason.NEEDS_STAFF:

@@ -13,13 +13,10 @@ from community import permissions
 from community.actions.audit import audit_if_moderated
 from community.actions.engagement import follow_question
 from community.actions.moderation import open_review
-from community.actions.reputation import reverse_post
 from community.actions.review import queue_new_post
 from community.actions.revisions import record_revision
 from community.actions.search import queue_reindex
-from community.actions.soft_delete import hide, show
-from community.actions.spam import cancel_spam_penalty
-from community.actions.votes import reaward_votes
+from community.actions.soft_delete import reinstate, withdraw
 from community.extensions import thread_event
 from community.markdown import render_markdown
 from community.models import Category, Question, ReviewKind
@@ -107,23 +104,15 @@ def delete_question(question: Question, *, by: User) -> None:
     """Soft-delete: the row stays, hidden from all but staff, and can be restored; the
     reputation its votes moved is reversed (and awarded again on restore)."""
     permissions.check_can_delete(by, question)
-    if hide(question, by=by):
+    if withdraw(question, by=by):
         audit_if_moderated("delete", question, by=by)
-        reverse_post(question)
-        queue_reindex(question.pk)
-        thread_event("question_deleted", question, by=by)
 
 
 @transaction.atomic
 def restore_question(question: Question, *, by: User) -> None:
     permissions.check_can_restore(by, question)
-    if show(question):
+    if reinstate(question, by=by):
         audit_if_moderated("undelete", question, by=by)
-        cancel_spam_penalty(question)
-        reaward_votes(question)
-        queue_reindex(question.pk)
-        question.refresh_from_db()
-        thread_event("question_restored", question, by=by)
 
 
 def check_new_tags_allowed(user: User, tags: list[str]) -> None:

@@ -23,8 +23,9 @@ from accounts.models import User
 from community import extensions, permissions
 from community.actions.audit import audit, tell_author, thread_of
 from community.actions.closing import leave_as_is, vote_to_close, vote_to_reopen
-from community.actions.moderation import _reinstate, _withdraw, open_review
+from community.actions.moderation import open_review
 from community.actions.queues import QueueConflict, claim, release, transition
+from community.actions.soft_delete import reinstate, withdraw
 from community.actions.spam import remove_as_spam
 from community.models import (
     Answer,
@@ -178,12 +179,12 @@ def decide_review(
     before = {"is_deleted": post.is_deleted}
     if verdict == "spam":
         if post.is_deleted:
-            _reinstate(post)  # so the spam removal charges and reverses exactly once
+            reinstate(post, by=by)  # so the spam removal charges and reverses exactly once
         remove_as_spam(post, by=by)  # type: ignore[arg-type]  # verdicts_for excludes comments
     elif verdict == "remove":
-        _withdraw(post, by=by)
+        withdraw(post, by=by)
     elif verdict == "keep" and post.is_deleted and _hidden_by_flags(post):
-        _reinstate(post)
+        reinstate(post, by=by)
     elif verdict == "close" and thread.closed_at is None:
         vote_to_close(thread, by=by, reason=reason, duplicate_of=duplicate_of, note=note)
     elif verdict == "route_support":

@@ -7,11 +7,9 @@ from django.db import transaction
 
 from accounts.models import User
 from community import permissions
-from community.actions.acceptance import detach_hidden_answer
 from community.actions.audit import audit
-from community.actions.reputation import award, reverse_post, reverse_source
-from community.actions.search import queue_reindex
-from community.actions.soft_delete import hide
+from community.actions.reputation import award, reverse_source
+from community.actions.soft_delete import withdraw
 from community.models import Answer, Question
 from community.reputation import Reason
 
@@ -25,14 +23,10 @@ def remove_as_spam(post: Question | Answer, *, by: User) -> None:
     """Hide the post, reverse what it earned, and charge its author the spam penalty
     (−100 by default). Restoring the post (staff) cancels the penalty."""
     permissions.check_can_remove_spam(by, post)
-    if not hide(post, by=by):
+    if not withdraw(post, by=by):
         return
     audit("spam", post, by=by, reason="removed as spam")
-    if isinstance(post, Answer):
-        detach_hidden_answer(post)
-    reverse_post(post)
     question = post if isinstance(post, Question) else post.question
-    queue_reindex(question.pk)
     award(
         post.author_id,
         reason=Reason.POST_SPAM,

@@ -274,8 +274,8 @@ def on_thread_event(event: ThreadEvent) -> None:
       resolved one reopens it.
     """
     question = event.question
-    if event.kind == "needs_staff":  # a member flagged the thread as needing staff
-        if question.import_site_id is None:
+    if event.kind == "needs_staff":  # a member flagged (or a reviewer routed) it to staff
+        if question.import_site_id is None and event.by is not None:
             HelpRequest.objects.create(
                 question=question, kind=HelpRequestKind.ADVOCATE, by=event.by,
                 reason=f"Flagged as needing staff: {getattr(event.post, 'detail', '')}"[:500],
@@ -298,7 +298,7 @@ def on_thread_event(event: ThreadEvent) -> None:
         )
         if latest.state == EscalationState.ASSIGNED and event.kind == "answer_posted":
             _move(latest, EscalationState.WAITING, by=event.by, note="official reply posted")
-    elif event.kind in ("answer_posted", "comment_posted") and event.by.pk == question.author_id:
+    elif event.kind in ("answer_posted", "comment_posted") and event.by and event.by.pk == question.author_id:
         if latest.state == EscalationState.WAITING:
             _move(latest, EscalationState.ASSIGNED, by=event.by, note="the asker replied")
         elif latest.state == EscalationState.RESOLVED:

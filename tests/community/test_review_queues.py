@@ -333,3 +333,21 @@ def test_moderators_see_deleted_posts_and_undelete_them(client, answer_factory, 
     answer.refresh_from_db()
     assert not answer.is_deleted
     assert AuditEntry.objects.filter(action="undelete", actor=advocate, object_id=answer.pk).exists()
+
+
+def test_a_feedback_thread_hidden_by_flags_leaves_the_inbox_and_returns_when_kept(
+    client, question_factory, user_factory, advocate
+):
+    from support.models import FeedbackItem
+
+    question = question_factory(title="Please add recurring invoices", tags=["feature-request"])
+    assert FeedbackItem.objects.filter(question=question).exists()
+    for _ in range(3):  # members with flag weight: hidden at once, pending review
+        client.force_login(user_factory(reputation=20))
+        client.post(f"/questions/{question.pk}/flag/", {"reason": "spam"})
+    question.refresh_from_db()
+    assert question.is_deleted and not FeedbackItem.objects.filter(question=question).exists()
+    client.force_login(advocate)
+    decide(client, ReviewItem.objects.get(question=question, kind="flag"), "keep", note="A real request")
+    question.refresh_from_db()
+    assert not question.is_deleted and FeedbackItem.objects.filter(question=question).exists()
