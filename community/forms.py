@@ -17,9 +17,11 @@ from community.querysets import SORTS, STATUSES
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9+#.\-]*$")
 
 
-def _not_blank(value: str, what: str) -> None:
+def not_blank(value: str, what: str) -> str:
+    """The value, unless it is empty or only whitespace (then a clear error about ``what``)."""
     if not value.strip():
         raise forms.ValidationError(f"{what} cannot be empty or only spaces.", code="blank")
+    return value
 
 
 def parse_tags(raw: str) -> list[str]:
@@ -79,7 +81,7 @@ class BodyField(forms.CharField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         if value:
-            _not_blank(value, str(self.label or "Body"))
+            not_blank(value, str(self.label or "Body"))
 
 
 class QuestionForm(forms.Form):
@@ -122,7 +124,7 @@ class QuestionForm(forms.Form):
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"]
-        _not_blank(title, "The title")
+        not_blank(title, "The title")
         if len(title.strip()) < settings.COMMUNITY_TITLE_MIN_LENGTH:
             raise forms.ValidationError(
                 "The title needs at least %(min)s characters besides spaces.",
@@ -261,12 +263,12 @@ class ArticleForm(forms.Form):
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"]
-        _not_blank(title, "The title")
+        not_blank(title, "The title")
         return title
 
     def clean_summary(self) -> str:
         summary: str = self.cleaned_data["summary"]
-        _not_blank(summary, "The summary")
+        not_blank(summary, "The summary")
         return summary
 
     def clean_review_by(self) -> Any:
@@ -314,5 +316,5 @@ class SuspendForm(forms.Form):
 
     def clean_reason(self) -> str:
         reason: str = self.cleaned_data["reason"]
-        _not_blank(reason, "The reason")
+        not_blank(reason, "The reason")
         return reason

@@ -6,14 +6,9 @@ from django import forms
 
 from accounts.models import User
 from accounts.roles import SUPPORT_STAFF
+from community.forms import not_blank
 from community.models import Category
 from support.models import EscalationState, FeedbackStatus, ProductTeam
-
-
-def _not_blank(value: str, what: str) -> str:
-    if not value.strip():
-        raise forms.ValidationError(f"{what} cannot be only spaces.")
-    return value
 
 
 class EscalateForm(forms.Form):
@@ -25,7 +20,7 @@ class EscalateForm(forms.Form):
     )
 
     def clean_reason(self) -> str:
-        return _not_blank(self.cleaned_data["reason"], "The reason")
+        return not_blank(self.cleaned_data["reason"], "The reason")
 
 
 class NoteForm(forms.Form):
@@ -37,7 +32,7 @@ class NoteForm(forms.Form):
     )
 
     def clean_body(self) -> str:
-        return _not_blank(self.cleaned_data["body"], "The note")
+        return not_blank(self.cleaned_data["body"], "The note")
 
 
 class ReplyForm(forms.Form):
@@ -50,7 +45,7 @@ class ReplyForm(forms.Form):
     )
 
     def clean_body(self) -> str:
-        return _not_blank(self.cleaned_data["body"], "The reply")
+        return not_blank(self.cleaned_data["body"], "The reply")
 
 
 class StateForm(forms.Form):

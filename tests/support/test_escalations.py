@@ -216,7 +216,7 @@ def test_an_accepted_answer_resolves_and_an_official_comment_counts_as_a_first_r
 def test_bad_input_on_the_escalation_page_gets_a_clear_message(client, escalation, support_agent):
     client.force_login(support_agent)
     response = client.post(f"/support/escalations/{escalation.pk}/note/", {"note-body": "   "})
-    assert response.status_code == 400 and b"cannot be only spaces" in response.content
+    assert response.status_code == 400 and b"cannot be empty or only spaces" in response.content
     response = client.post(f"/support/escalations/{escalation.pk}/state/", {"state": "exploded"}, follow=True)
     assert b"not a state" in response.content
     response = client.post(f"/support/escalations/{escalation.pk}/state/", {"state": "waiting"}, follow=True)

@@ -49,5 +49,5 @@ QUEUE_QUERIES = 8
 # notes with authors; the staff list for "assign"; unread notifications; review badges.
 DETAIL_QUERIES = 9
 # Session, user, groups (which queues the viewer works), my open escalations with their
-# questions, my review items, unread notifications, review badges.
-MY_WORK_QUERIES = 7
+# questions, my review items, my feedback items, unread notifications, review badges.
+MY_WORK_QUERIES = 8
