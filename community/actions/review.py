@@ -120,9 +120,19 @@ def queue_new_post(post: Question | Answer) -> ReviewItem | None:
     return None
 
 
+_AFTER_PUBLISHING = (ReviewKind.FIRST_POST, ReviewKind.LATE_ANSWER)
+
+
 def open_items(user: User, kind: str = "") -> QuerySet[ReviewItem]:
-    """Open items a reviewer has not skipped (nor voted on), in one queue or all."""
-    items = ReviewItem.objects.filter(state__in=ReviewItem.OPEN_STATES).exclude(skipped_by=user)
+    """Open items a reviewer has not skipped (nor voted on), in one queue or all. A first
+    post or late answer its author deleted meanwhile needs no review (a post hidden by
+    flags does: it waits for a verdict)."""
+    items = (
+        ReviewItem.objects.filter(state__in=ReviewItem.OPEN_STATES)
+        .exclude(skipped_by=user)
+        .exclude(kind__in=_AFTER_PUBLISHING, question__is_deleted=True)
+        .exclude(kind__in=_AFTER_PUBLISHING, answer__is_deleted=True)
+    )
     return items.filter(kind=kind) if kind else items
 
 

@@ -110,6 +110,10 @@ TRIAGE = (
 )
 
 
+# What an audit row can be about: the model name and its app.
+AUDIT_TARGETS = {"question": "community", "answer": "community", "comment": "community", "user": "accounts"}
+
+
 def _queue_kind(value: str) -> str:
     return value if value in ReviewKind.values else ""
 
@@ -273,13 +277,29 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
     if not permissions.can_read_audit_log(request.user):
         raise PermissionDenied("Only staff can read the audit log.")
     entries = AuditEntry.objects.select_related("actor", "content_type")
-    action = request.GET.get("action", "")
+    # NUL characters are no part of any action or username (and PostgreSQL refuses them).
+    action = request.GET.get("action", "").replace("\x00", "")[:40]
+    by = request.GET.get("by", "").replace("\x00", "").strip()[:150]
+    on = request.GET.get("on", "")
     if action:
-        entries = entries.filter(action=action[:40])
+        entries = entries.filter(action=action)
+    if by:
+        entries = entries.filter(actor__username=by)
+    if on in AUDIT_TARGETS:
+        entries = entries.filter(content_type__app_label=AUDIT_TARGETS[on], content_type__model=on)
     page = Paginator(entries, 50).get_page(request.GET.get("page") or 1)
     actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+    query = {key: value for key, value in (("action", action), ("by", by), ("on", on)) if value}
     return render(
         request,
         "community/audit_log.html",
-        {"page": page, "action": action, "actions": actions, "query": {"action": action} if action else {}},
+        {
+            "page": page,
+            "action": action,
+            "by": by,
+            "on": on,
+            "targets": AUDIT_TARGETS,
+            "actions": actions,
+            "query": query,
+        },
     )

@@ -91,3 +91,17 @@ def test_role_changes_in_the_admin_are_audited(client, user_factory, member):
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = AuditEntry.objects.get(action="role_change", object_id=member.pk)
     assert entry.actor == admin and entry.before["groups"] == [] and entry.after["groups"] == [ADVOCATE]
+
+
+def test_staff_filter_the_audit_log_by_action_actor_and_target(
+    client, question_factory, advocate, support_agent
+):
+    question = question_factory(title="A question an advocate closes")
+    client.force_login(advocate)
+    client.post(f"/questions/{question.pk}/close/", {"reason": "off_topic"})
+    client.post(f"/questions/{question.pk}/lock/", {"reason": "Heated"})
+    client.force_login(support_agent)
+    page = client.get(f"/review/log/?by={advocate.username}&on=question&action=close").content.decode()
+    assert "Off-topic" in page and "Heated" not in page and f"/questions/{question.pk}/" in page
+    assert "match these filters" in client.get("/review/log/?by=nobody-at-all").content.decode()
+    assert client.get("/review/log/?on=%00&by=%00&action=%00").status_code == 200

@@ -351,3 +351,12 @@ def test_a_feedback_thread_hidden_by_flags_leaves_the_inbox_and_returns_when_kep
     decide(client, ReviewItem.objects.get(question=question, kind="flag"), "keep", note="A real request")
     question.refresh_from_db()
     assert not question.is_deleted and FeedbackItem.objects.filter(question=question).exists()
+
+
+def test_a_first_post_its_author_deleted_leaves_the_queue(client, question_factory, newcomer, advocate):
+    question = question_factory(author=newcomer)
+    client.force_login(newcomer)
+    client.post(f"/questions/{question.pk}/delete/")
+    client.force_login(advocate)
+    assert question.title not in client.get("/review/?queue=first_post").content.decode()
+    assert "1 waiting" not in client.get("/").content.decode()
