@@ -53,6 +53,18 @@ def test_one_and_thirty_answers_cost_the_same_queries(client, question_factory, 
     assert _count(client, small.get_absolute_url()) == _count(client, large.get_absolute_url())
 
 
+def test_a_moderator_sees_the_same_queries_for_one_and_thirty_answers(
+    client, question_factory, user_factory, answer_factory, advocate
+):
+    """Moderators see more on a page (close/reopen and lock forms, redact links, deleted
+    posts), still for a fixed number of queries."""
+    small, large = question_factory(), question_factory()
+    _thread_with_answers(small, 1, user_factory, answer_factory, user_factory(reputation=200))
+    _thread_with_answers(large, 30, user_factory, answer_factory, user_factory(reputation=200))
+    client.force_login(advocate)
+    assert _count(client, small.get_absolute_url()) == _count(client, large.get_absolute_url())
+
+
 def test_the_question_list_query_count_does_not_grow(client, question_factory, user_factory, settings):
     settings.COMMUNITY_QUESTIONS_PER_PAGE = 50
     viewer = user_factory(reputation=200)
