@@ -193,18 +193,20 @@ def retriage(*, now: datetime | None = None) -> int:
     they sit in the queue (and a customer may have become VIP). Returns how many moved."""
     now = now or timezone.now()
     moved = 0
-    for escalation in Escalation.objects.filter(state__in=OPEN_STATES).select_related("question__author"):
-        question = escalation.question
+    # Plain values, not model instances: a large backlog is re-read on every sweep.
+    rows = Escalation.objects.filter(state__in=OPEN_STATES).values_list(
+        "pk", "priority", "question__author__is_vip", "question__title", "question__body",
+        "question__created_at", "question__me_too_count",
+    )  # fmt: skip
+    for pk, priority, vip, title, body, created_at, me_too in rows.iterator(chunk_size=1000):
         result = triage(
-            vip=question.author.is_vip,
-            text=f"{question.title}\n{question.body}",
-            waited_hours=(now - question.created_at).total_seconds() / 3600,
-            me_too=question.me_too_count,
+            vip=vip,
+            text=f"{title}\n{body}",
+            waited_hours=(now - created_at).total_seconds() / 3600,
+            me_too=me_too,
         )
-        if result.priority != escalation.priority:
-            Escalation.objects.filter(pk=escalation.pk).update(
-                priority=result.priority, priority_reasons=result.reasons
-            )
+        if result.priority != priority:
+            Escalation.objects.filter(pk=pk).update(priority=result.priority, priority_reasons=result.reasons)
             moved += 1
     return moved
 
