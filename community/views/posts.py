@@ -72,7 +72,11 @@ def answer_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if message := too_fast(request, "answer"):
         form.add_error("body", message)
         return render_question(request, question, answer_form=form, status=429)
-    answer = post_answer(question, author=viewer(request), body=form.cleaned_data["body"])
+    try:
+        answer = post_answer(question, author=viewer(request), body=form.cleaned_data["body"])
+    except PermissionDenied as refused:  # closed or locked meanwhile: say so, keep the text
+        form.add_error("body", str(refused))
+        return render_question(request, question, answer_form=form, status=403)
     messages.success(request, "Thanks — your answer is posted.")
     return redirect(answer)
 
@@ -123,7 +127,12 @@ def comment_create_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
         form.add_error("body", message)
         context = {"form": form, "question": _thread(post), "post": post, "kind": kind}
         return render(request, "community/comment_form.html", context, status=429)
-    comment = add_comment(post, author=viewer(request), body=form.cleaned_data["body"])
+    try:
+        comment = add_comment(post, author=viewer(request), body=form.cleaned_data["body"])
+    except PermissionDenied as refused:  # e.g. the thread was locked meanwhile: keep the text
+        form.add_error("body", str(refused))
+        context = {"form": form, "question": _thread(post), "post": post, "kind": kind}
+        return render(request, "community/comment_form.html", context, status=403)
     return redirect(comment)
 
 

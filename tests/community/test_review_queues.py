@@ -121,6 +121,7 @@ def test_close_votes_add_up_and_close_for_the_reason_most_gave(
     assert "Closed" in page and "Which version?" in page and "Post your answer" not in page
     response = client.post(f"/questions/{question.pk}/answer/", {"body": "An answer to a closed question."})
     assert response.status_code == 403 and question.answers.count() == 0
+    assert "An answer to a closed question." in response.content.decode()  # kept, to copy
 
 
 def test_bad_close_requests_get_a_clear_400(client, question, voters):
@@ -214,6 +215,10 @@ def test_locked_threads_take_no_new_posts_edits_or_votes(client, question, answe
         (f"/answers/{answer.pk}/vote/", {"direction": "up"}),
     ]:
         assert client.post(url, data).status_code == 403, url
+    response = client.post(f"/questions/{question.pk}/comment/", {"body": "A comment on a locked thread"})
+    assert (
+        "A comment on a locked thread" in response.content.decode() and "locked" in response.content.decode()
+    )
     client.force_login(answer.author)
     assert client.post(f"/answers/{answer.pk}/edit/", {"body": "Edited while locked."}).status_code == 403
     client.force_login(advocate)
