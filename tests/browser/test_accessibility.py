@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from accounts.roles import ADVOCATE
 from community.actions.answers import accept_answer
 from community.actions.articles import ArticleDraft, capture_article, prefill
+from community.actions.closing import close_question, lock_thread
+from community.models import CloseReason
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +26,7 @@ def _serious(page) -> list[str]:
 
 
 def test_main_pages_have_no_serious_accessibility_violations(
-    live_server, new_page, question, answer_factory, member, user_factory, tmp_path
+    live_server, new_page, question, question_factory, answer_factory, member, user_factory, tmp_path
 ):
     accept_answer(answer_factory(question=question), by=member)
     question.refresh_from_db()
@@ -54,8 +56,15 @@ def test_main_pages_have_no_serious_accessibility_violations(
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"{live_server.url}/")
     member.groups.add(Group.objects.get(name=ADVOCATE))
+    duplicate = question_factory(title="PDF export of an invoice does nothing at all")
+    moderator = type(member).objects.get(pk=member.pk)  # its roles as they are now
+    close_question(duplicate, by=moderator, reason=CloseReason.DUPLICATE, duplicate_of=question)
+    lock_thread(duplicate, by=moderator, reason="Settled; see the original")
+    answer = question.answers.first()
     for path in ["/questions/ask/", question.get_absolute_url(), "/notifications/", "/profile/edit/",
-                 f"/questions/{question.pk}/capture-article/", f"/articles/{article.pk}/edit/"]:  # fmt: skip
+                 f"/questions/{question.pk}/capture-article/", f"/articles/{article.pk}/edit/",
+                 duplicate.get_absolute_url(), f"/answers/{answer.pk}/redact/", "/review/",
+                 "/review/?queue=first_post", "/my-work/", "/flags/"]:  # fmt: skip
         page.goto(f"{live_server.url}{path}")
         problems[f"member {path}"] = _serious(page)
     page.goto(f"{live_server.url}{question.get_absolute_url()}")
