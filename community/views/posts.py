@@ -81,6 +81,15 @@ def answer_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(answer)
 
 
+def answer_redirect_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """/answers/7/ → the answer in its thread (links that know only the answer's number)."""
+    return redirect(_answer(request, pk))
+
+
+def comment_redirect_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return redirect(_comment(request, pk))
+
+
 @login_required
 def answer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = viewer(request)

@@ -105,3 +105,22 @@ def test_staff_filter_the_audit_log_by_action_actor_and_target(
     assert "Off-topic" in page and "Heated" not in page and f"/questions/{question.pk}/" in page
     assert "match these filters" in client.get("/review/log/?by=nobody-at-all").content.decode()
     assert client.get("/review/log/?on=%00&by=%00&action=%00").status_code == 200
+
+
+def test_audit_rows_link_to_the_answer_or_comment_they_are_about(
+    client, answer_factory, comment_factory, advocate, support_agent, member
+):
+    answer = answer_factory(body="Call 555 0100 for the fix, it works.")
+    comment = comment_factory(answer, body="Or mail 555 0100 directly")
+    client.force_login(advocate)
+    client.post(f"/answers/{answer.pk}/redact/", {"text": "555 0100", "reason": "Phone number"})
+    client.post(f"/comments/{comment.pk}/redact/", {"text": "555 0100", "reason": "Phone number"})
+    client.force_login(support_agent)
+    log = client.get("/review/log/?action=redact").content.decode()
+    assert f'href="/answers/{answer.pk}/"' in log and f'href="/comments/{comment.pk}/"' in log
+    assert client.get(f"/answers/{answer.pk}/")["Location"].endswith(f"#answer-{answer.pk}")
+    assert client.get(f"/comments/{comment.pk}/")["Location"].endswith(f"#comment-{comment.pk}")
+    client.force_login(answer.author)
+    client.post(f"/answers/{answer.pk}/delete/")
+    client.force_login(member)
+    assert client.get(f"/answers/{answer.pk}/").status_code == 404  # deleted: moderators only
