@@ -153,6 +153,7 @@ def test_a_moderator_closes_a_duplicate_at_once_and_both_pages_show_it(
     assert "This question already has an answer here" in page and original.title in page
     page = client.get(original.get_absolute_url()).content.decode()
     assert "Duplicates of this" in page and duplicate.title in page
+    assert '<span class="pill closed">Duplicate</span>' in client.get("/questions/").content.decode()
     assert MeToo.objects.filter(question=original, user=duplicate.author).exists()  # its demand moved
 
 
