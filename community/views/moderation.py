@@ -165,7 +165,13 @@ def review_item_view(request: HttpRequest, pk: int) -> HttpResponse:
     guidance = [GUIDANCE[reason] for reason in sorted({flag.reason for flag in flags if not flag.outcome})]
     if item.kind in KIND_GUIDANCE:
         guidance.insert(0, KIND_GUIDANCE[ReviewKind(item.kind)])
-    votes = CloseVote.objects.filter(question=thread, is_active=True).select_related("voter", "duplicate_of")
+    votes = list(
+        CloseVote.objects.filter(question=thread, is_active=True).select_related("voter", "duplicate_of")
+    )
+    # The original that flaggers or voters named, to close a duplicate in one step.
+    named = [f.duplicate_of for f in flags if f.duplicate_of] + [
+        v.duplicate_of for v in votes if v.duplicate_of
+    ]
     parent = (
         post.question
         if isinstance(post, Answer)
@@ -184,7 +190,8 @@ def review_item_view(request: HttpRequest, pk: int) -> HttpResponse:
         "verdicts": verdicts_for(item),
         "close_reasons": CloseReason.choices,
         "feedback_tags": extensions.feedback_tags(),
-        "close_votes": list(votes),
+        "close_votes": votes,
+        "suggested_duplicate": named[0].pk if named else "",
         "can_edit_post": not isinstance(post, Comment) and permissions.can_edit(request.user, post),
         "history": item.history.select_related("actor"),
         "skipped": item.skipped_by.filter(pk=viewer(request).pk).exists(),

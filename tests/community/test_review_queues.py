@@ -366,3 +366,18 @@ def test_a_first_post_its_author_deleted_leaves_the_queue(client, question_facto
     client.force_login(advocate)
     assert question.title not in client.get("/review/?queue=first_post").content.decode()
     assert "1 waiting" not in client.get("/").content.decode()
+
+
+def test_a_duplicate_flag_lets_the_reviewer_close_it_in_one_step(client, question_factory, member, advocate):
+    original = question_factory(title="How do I export invoices as PDF files?")
+    duplicate = question_factory(title="Export invoice to PDF not working for me")
+    client.force_login(member)
+    client.post(f"/questions/{duplicate.pk}/flag/", {"reason": "duplicate", "duplicate_of": str(original.pk)})
+    item = ReviewItem.objects.get(question=duplicate, kind="flag")
+    client.force_login(advocate)
+    page = client.get(f"/review/items/{item.pk}/").content.decode()
+    assert f'value="{original.pk}"' in page and "Link the original and merge" in page
+    decide(client, item, "close", reason="duplicate", duplicate_of=str(original.pk))
+    duplicate.refresh_from_db()
+    assert duplicate.close_reason == "duplicate"
+    assert original.title in client.get(duplicate.get_absolute_url()).content.decode()
