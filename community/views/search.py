@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from community.actions.deflection import record_hint_clicked, record_hints_shown
 from community.forms import SearchForm
-from community.models import Category, Question
-from community.search import SearchQuery, SearchResults, get_engine
+from community.models import Category, LinkKind, Question, QuestionLink
+from community.search import SearchHit, SearchQuery, SearchResults, get_engine
 from community.search.text import MAX_QUERY_CHARS
 
 logger = logging.getLogger("askwell.search")
@@ -28,6 +28,20 @@ def safe_search(query: SearchQuery) -> SearchResults:
 
 
 SIMILAR_LIMIT = 5
+
+
+def without_listed_duplicates(hits: list[SearchHit]) -> list[SearchHit]:
+    """Hints and related threads: a thread closed as a duplicate is left out when its
+    original is listed too (one query, only when there are question hits)."""
+    ids = {hit.question_id for hit in hits if hit.kind == "question"}
+    if len(ids) < 2:
+        return hits
+    duplicates = set(
+        QuestionLink.objects.filter(
+            kind=LinkKind.DUPLICATE, source_id__in=ids, target_id__in=ids, source__closed_at__isnull=False
+        ).values_list("source_id", flat=True)
+    )
+    return [hit for hit in hits if not (hit.kind == "question" and hit.question_id in duplicates)]
 
 
 def _day(value: Any, end: bool = False) -> datetime | None:
@@ -65,6 +79,7 @@ def similar_view(request: HttpRequest) -> HttpResponse:
     results = None
     if len(title.strip()) >= 4:
         results = safe_search(SearchQuery(text=title, per_page=SIMILAR_LIMIT))
+        results.hits = without_listed_duplicates(results.hits)
         if results.hits:
             record_hints_shown(
                 user=request.user,
@@ -93,4 +108,4 @@ def related_to(question: Any) -> list[Any]:
     query = SearchQuery(
         text=question.title, per_page=SIMILAR_LIMIT, exclude_keys=(f"question:{question.pk}",)
     )
-    return safe_search(query).hits
+    return without_listed_duplicates(safe_search(query).hits)

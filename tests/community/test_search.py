@@ -256,3 +256,25 @@ def test_a_well_voted_answer_lifts_its_thread_once_reconcile_sees_the_votes(
     Answer.objects.filter(pk=answer.pk).update(score=25)  # votes are not queued one by one
     reconcile()
     assert search("webhook retries timeout")[0] == voted.title
+
+
+def test_hints_leave_out_a_duplicate_listed_with_its_original(
+    client, indexed, member, other_member, category
+):
+    from community.actions.closing import close_question
+
+    original = ask(
+        indexed, member, category, "Two-factor codes stopped working", "My authenticator codes fail."
+    )
+    duplicate = ask(
+        indexed, other_member, category, "Two-factor codes not working", "Codes from my app fail."
+    )
+
+    def hinted(question) -> str:
+        return f"/questions/{question.pk}/from-hint/"
+
+    before = client.get("/questions/similar/", {"title": "two-factor codes working"}).content.decode()
+    assert hinted(original) in before and hinted(duplicate) in before
+    indexed(close_question, duplicate, by=member, reason="duplicate", duplicate_of=original)
+    after = client.get("/questions/similar/", {"title": "two-factor codes working"}).content.decode()
+    assert hinted(original) in after and hinted(duplicate) not in after
