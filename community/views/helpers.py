@@ -31,3 +31,19 @@ def question_by_reference(request: HttpRequest, text: str) -> Question | None:
     if match is None:
         return None
     return Question.objects.visible_to(request.user).filter(pk=int(match.group(1))).first()
+
+
+def after_edit(request: HttpRequest, post: Any) -> Any:
+    """Where an edit goes next: back to the review item it was made from (``?review=<n>``,
+    an open item about this post), or to the post."""
+    from community.models import ReviewItem
+
+    raw = request.GET.get("review", "")
+    if raw.isdigit() and len(raw) < 19:
+        field = type(post).__name__.lower()
+        item = ReviewItem.objects.filter(
+            pk=int(raw), state__in=ReviewItem.OPEN_STATES, **{field: post}
+        ).first()
+        if item is not None:
+            return item
+    return post

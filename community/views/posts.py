@@ -29,7 +29,7 @@ from community.forms import AnswerEditForm, AnswerForm, CommentForm, PreviewForm
 from community.markdown import render_markdown
 from community.models import Answer, Comment, Question
 from community.ratelimits import too_fast
-from community.views.helpers import invalid, question_by_reference, viewer
+from community.views.helpers import after_edit, invalid, question_by_reference, viewer
 from community.views.questions import render_question
 
 
@@ -103,7 +103,7 @@ def answer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         return invalid(request, "community/answer_edit.html", {"answer": answer, "form": form})
     edit_answer(answer, by=user, **form.cleaned_data)
     messages.success(request, "Your edit is saved.")
-    return redirect(answer)
+    return redirect(after_edit(request, answer))
 
 
 @login_required

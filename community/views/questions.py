@@ -31,7 +31,7 @@ from community.models import (
 )
 from community.querysets import question_page
 from community.ratelimits import too_fast
-from community.views.helpers import invalid, viewer
+from community.views.helpers import after_edit, invalid, viewer
 from community.views.search import related_to
 
 
@@ -221,7 +221,7 @@ def question_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         return invalid(request, "community/question_edit.html", {**context, "form": form})
     edit_question(question, by=user, **form.cleaned_data)  # type: ignore[arg-type]
     messages.success(request, "Your edit is saved.")
-    return redirect(question)
+    return redirect(after_edit(request, question))
 
 
 @login_required

@@ -381,3 +381,24 @@ def test_a_duplicate_flag_lets_the_reviewer_close_it_in_one_step(client, questio
     duplicate.refresh_from_db()
     assert duplicate.close_reason == "duplicate"
     assert original.title in client.get(duplicate.get_absolute_url()).content.decode()
+
+
+def test_editing_from_the_review_page_comes_back_to_the_item(client, answer_factory, newcomer, advocate):
+    answer = answer_factory(author=newcomer, body="use the export button its in settings")
+    item = ReviewItem.objects.get(answer=answer, kind="first_post")
+    client.force_login(advocate)
+    page = client.get(f"/review/items/{item.pk}/").content.decode()
+    edit_url = f"/answers/{answer.pk}/edit/?review={item.pk}"
+    assert edit_url in page
+    assert f'action="{edit_url}"' in client.get(edit_url).content.decode()
+    response = client.post(edit_url, {"body": "Use the **Export** button under Settings → Billing."})
+    assert response["Location"] == f"/review/items/{item.pk}/"
+    decide(client, item, "approve", note="Fixed the formatting")
+    response = client.post(
+        f"/answers/{answer.pk}/edit/?review={item.pk}", {"body": "Another edit, later on."}
+    )
+    assert response["Location"] == answer.get_absolute_url()  # the item is settled: back to the post
+    assert (
+        client.post(f"/answers/{answer.pk}/edit/?review=junk", {"body": "A third edit here."}).status_code
+        == 302
+    )
