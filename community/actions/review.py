@@ -120,18 +120,19 @@ def queue_new_post(post: Question | Answer) -> ReviewItem | None:
     return None
 
 
-_AFTER_PUBLISHING = (ReviewKind.FIRST_POST, ReviewKind.LATE_ANSWER)
+# Queues whose items mean nothing once the post is deleted (a flagged post hidden by
+# flags is deleted too, and waits for its verdict: flags are not listed here).
+_MOOT_WHEN_DELETED = (ReviewKind.FIRST_POST, ReviewKind.LATE_ANSWER, ReviewKind.CLOSE, ReviewKind.REOPEN)
 
 
 def open_items(user: User, kind: str = "") -> QuerySet[ReviewItem]:
     """Open items a reviewer has not skipped (nor voted on), in one queue or all. A first
-    post or late answer its author deleted meanwhile needs no review (a post hidden by
-    flags does: it waits for a verdict)."""
+    post, late answer or close/reopen vote on a post deleted meanwhile needs no review."""
     items = (
         ReviewItem.objects.filter(state__in=ReviewItem.OPEN_STATES)
         .exclude(skipped_by=user)
-        .exclude(kind__in=_AFTER_PUBLISHING, question__is_deleted=True)
-        .exclude(kind__in=_AFTER_PUBLISHING, answer__is_deleted=True)
+        .exclude(kind__in=_MOOT_WHEN_DELETED, question__is_deleted=True)
+        .exclude(kind__in=_MOOT_WHEN_DELETED, answer__is_deleted=True)
     )
     return items.filter(kind=kind) if kind else items
 

@@ -359,13 +359,19 @@ def test_a_feedback_thread_hidden_by_flags_leaves_the_inbox_and_returns_when_kep
     assert not question.is_deleted and FeedbackItem.objects.filter(question=question).exists()
 
 
-def test_a_first_post_its_author_deleted_leaves_the_queue(client, question_factory, newcomer, advocate):
+def test_a_first_post_its_author_deleted_leaves_the_queue(
+    client, question_factory, newcomer, advocate, voters
+):
     question = question_factory(author=newcomer)
+    client.force_login(voters[0])
+    client.post(f"/questions/{question.pk}/close/", {"reason": "off_topic"})  # a close item too
+    client.force_login(advocate)
+    assert "2 waiting" in client.get("/").content.decode()
     client.force_login(newcomer)
     client.post(f"/questions/{question.pk}/delete/")
     client.force_login(advocate)
-    assert question.title not in client.get("/review/?queue=first_post").content.decode()
-    assert "1 waiting" not in client.get("/").content.decode()
+    assert question.title not in client.get("/review/").content.decode()
+    assert "waiting" not in client.get("/").content.decode()
 
 
 def test_a_duplicate_flag_lets_the_reviewer_close_it_in_one_step(client, question_factory, member, advocate):
