@@ -42,24 +42,14 @@ def can_see_deleted(user: Viewer) -> bool:
     return is_moderator(user)
 
 
-def _thread(post: Post) -> Question:
-    from community.models import Answer, Comment
-
-    if isinstance(post, Answer):
-        return post.question
-    if isinstance(post, Comment):
-        return post.thread
-    return post
-
-
 def _locked_for(user: Viewer, post: Post) -> bool:
     """A locked thread takes no new posts, edits or votes (moderators may still edit)."""
-    return _thread(post).locked_at is not None and not is_moderator(user)
+    return post.thread.locked_at is not None and not is_moderator(user)
 
 
 def _check_not_locked(user: Viewer, post: Post) -> None:
     _require(not _locked_for(user, post), _("This thread is locked: %(reason)s")
-             % {"reason": _thread(post).lock_reason or _("a moderator locked it.")})  # fmt: skip
+             % {"reason": post.thread.lock_reason or _("a moderator locked it.")})  # fmt: skip
 
 
 def holds(user: Viewer, privilege: str) -> bool:
@@ -107,7 +97,7 @@ def can_vote(user: Viewer, post: Question | Answer, value: int = 1) -> bool:
     return (
         can_write(user)
         and not post.is_deleted
-        and _thread(post).locked_at is None
+        and post.thread.locked_at is None
         and not _is_author(user, post)
         and holds(user, VOTE_PRIVILEGES[value])
     )
@@ -121,7 +111,7 @@ def check_can_vote(user: Viewer, post: Question | Answer, value: int = 1) -> Non
     check_can_write(user)
     _require(not _is_author(user, post), _("You cannot vote on your own post."))
     _require(not post.is_deleted, _("This post has been deleted."))
-    _require(_thread(post).locked_at is None, _("This thread is locked."))
+    _require(post.thread.locked_at is None, _("This thread is locked."))
     privilege = VOTE_PRIVILEGES[value]
     _require(
         holds(user, privilege),
@@ -225,7 +215,7 @@ def check_can_answer(user: Viewer, question: Question) -> None:
 
 def _comments_freely_on(user: Viewer, post: Question | Answer) -> bool:
     """Everyone may comment on their own posts and on answers to their own questions."""
-    question = getattr(post, "question", post)
+    question = post.thread
     return _is_author(user, post) or _is_author(user, question) or holds(user, "comment_anywhere")
 
 
@@ -233,7 +223,7 @@ def can_comment(user: Viewer, post: Question | Answer) -> bool:
     return (
         can_write(user)
         and not post.is_deleted
-        and _thread(post).locked_at is None
+        and post.thread.locked_at is None
         and _comments_freely_on(user, post)
     )
 
@@ -241,7 +231,7 @@ def can_comment(user: Viewer, post: Question | Answer) -> bool:
 def check_can_comment(user: Viewer, post: Question | Answer) -> None:
     check_can_write(user)
     _require(not post.is_deleted, _("This post has been deleted."))
-    _require(_thread(post).locked_at is None, _("This thread is locked: it takes no new comments."))
+    _require(post.thread.locked_at is None, _("This thread is locked: it takes no new comments."))
     _require(
         _comments_freely_on(user, post),
         _("Commenting on others' posts needs %(points)s reputation; you can always answer.")

@@ -50,17 +50,9 @@ def audit_if_moderated(action: str, post: Any, *, by: User, **details: Any) -> N
             tell_author(post, what=TOLD[action], reason=details.get("reason") or "no reason given")
 
 
-def thread_of(post: Post) -> Question:
-    if isinstance(post, Question):
-        return post
-    if isinstance(post, Answer):
-        return post.question
-    return post.thread
-
-
 def tell_author(post: Post, *, what: str, reason: str) -> None:
     """Notify the post's author that a moderator acted on it, and why (after commit)."""
     outbox.record(
         "notify.moderated",
-        {"author_id": post.author_id, "what": what, "reason": reason, "question_id": thread_of(post).pk},
+        {"author_id": post.author_id, "what": what, "reason": reason, "question_id": post.thread.pk},
     )

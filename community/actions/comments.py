@@ -32,7 +32,7 @@ def add_comment(post: Question | Answer, *, author: User, body: str, official: b
         created_at=now,
         is_official=official,
     )
-    question = post if isinstance(post, Question) else post.question
+    question = post.thread
     activity: dict[str, object] = {"last_activity_at": now}
     if author.pk == question.author_id:
         activity["asker_active_at"] = now

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from community import permissions
 from community.actions import outbox
-from community.actions.audit import audit, thread_of
+from community.actions.audit import audit
 from community.actions.soft_delete import withdraw
 from community.extensions import thread_event
 from community.models import (
@@ -68,7 +68,7 @@ def flag_post(
     ):
         audit("hidden_by_flags", post, by=None, reason=f"{len(weighted)} spam or abuse flags; pending review")
     if reason == FlagReason.NEEDS_STAFF:
-        thread_event("needs_staff", thread_of(post), by=by, post=flag)
+        thread_event("needs_staff", post.thread, by=by, post=flag)
     return flag
 
 

@@ -13,7 +13,7 @@ from django.db.models.functions import Replace
 
 from accounts.models import User
 from community import permissions
-from community.actions.audit import audit, tell_author, thread_of
+from community.actions.audit import audit, tell_author
 from community.actions.search import queue_reindex
 from community.markdown import render_markdown
 from community.models import Answer, AuditEntry, Comment, Notification, Question, Revision
@@ -76,7 +76,7 @@ def redact(post: Question | Answer | Comment, *, by: User, text: str, reason: st
         if (before, after) != (entry.before, entry.after):
             AuditEntry.objects.filter(pk=entry.pk).update(before=before, after=after)
             changed += 1
-    about_it = Q(content_type=ContentType.objects.get_for_model(Question), object_id=thread_of(post).pk) | Q(
+    about_it = Q(content_type=ContentType.objects.get_for_model(Question), object_id=post.thread.pk) | Q(
         content_type=ContentType.objects.get_for_model(post), object_id=post.pk
     )
     changed += Notification.objects.filter(about_it, text__contains=text).update(
@@ -86,7 +86,7 @@ def redact(post: Question | Answer | Comment, *, by: User, text: str, reason: st
         raise RedactionError(
             "That text is not in this post or its earlier revisions (it must match exactly)."
         )
-    queue_reindex(thread_of(post).pk)
+    queue_reindex(post.thread.pk)
     audit("redact", post, by=by, reason=reason.strip(), after={"places": changed})
     tell_author(post, what="redacted personal data from your post", reason=reason.strip())
     return changed

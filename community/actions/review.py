@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from community import extensions, permissions
-from community.actions.audit import audit, tell_author, thread_of
+from community.actions.audit import audit, tell_author
 from community.actions.closing import leave_as_is, vote_to_close, vote_to_reopen
 from community.actions.moderation import open_review
 from community.actions.queues import QueueConflict, claim, release, transition
@@ -182,7 +182,7 @@ def decide_review(
     if item.assignee_id not in (None, by.pk):
         raise PermissionDenied("Another reviewer holds this item.")
     post = item.post
-    thread = thread_of(post)
+    thread = post.thread
     if item.kind in (ReviewKind.CLOSE, ReviewKind.REOPEN):
         return _vote(
             item, thread, verdict=verdict, by=by, note=note, reason=reason, duplicate_of=duplicate_of

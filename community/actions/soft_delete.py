@@ -41,12 +41,6 @@ def show(post: Question | Answer | Comment) -> bool:
     return bool(shown)
 
 
-def _thread(post: Question | Answer | Comment) -> Question:
-    if isinstance(post, Question):
-        return post
-    return post.question if isinstance(post, Answer) else post.thread
-
-
 def withdraw(post: Question | Answer | Comment, *, by: User | None) -> bool:
     """Hide the post with every effect of deletion: an answer loses its acceptance and its
     place in the count, the reputation a question's or answer's votes moved is reversed,
@@ -58,7 +52,7 @@ def withdraw(post: Question | Answer | Comment, *, by: User | None) -> bool:
         detach_hidden_answer(post)
     if isinstance(post, Question | Answer):
         reverse_post(post)
-    queue_reindex(_thread(post).pk)
+    queue_reindex(post.thread.pk)
     if isinstance(post, Question):
         thread_event("question_deleted", post, by=by)
     return True
@@ -75,7 +69,7 @@ def reinstate(post: Question | Answer | Comment, *, by: User | None) -> bool:
     if isinstance(post, Question | Answer):
         cancel_spam_penalty(post)
         reaward_votes(post)
-    queue_reindex(_thread(post).pk)
+    queue_reindex(post.thread.pk)
     if isinstance(post, Question):
         thread_event("question_restored", post, by=by)
     return True

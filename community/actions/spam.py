@@ -26,7 +26,7 @@ def remove_as_spam(post: Question | Answer, *, by: User) -> None:
     if not withdraw(post, by=by):
         return
     audit("spam", post, by=by, reason="removed as spam")
-    question = post if isinstance(post, Question) else post.question
+    question = post.thread
     award(
         post.author_id,
         reason=Reason.POST_SPAM,

@@ -64,7 +64,7 @@ def award_for_vote(vote: Vote, post: Question | Answer, *, generation: str = "")
     """The ledger rows one vote makes. ``generation`` distinguishes a re-award after a
     deleted post is restored from the original (each is its own source event)."""
     source = f"vote:{vote.pk}{generation}"
-    question = post if isinstance(post, Question) else post.question
+    question = post.thread
     answer = post if isinstance(post, Answer) else None
     if vote.value > 0:
         reason = Reason.QUESTION_UPVOTED if answer is None else Reason.ANSWER_UPVOTED

@@ -133,6 +133,11 @@ class Question(SoftDeletable, MarkdownBody, Imported):
         return self.accepted_answer_id is not None
 
     @property
+    def thread(self) -> Question:
+        """The question a post belongs to (a question is its own; see Answer, Comment)."""
+        return self
+
+    @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
@@ -170,6 +175,10 @@ class Answer(SoftDeletable, MarkdownBody, Imported):
     @property
     def title(self) -> str:
         return self.question.title
+
+    @property
+    def thread(self) -> Question:
+        return self.question
 
     def get_absolute_url(self) -> str:
         return f"{self.question.get_absolute_url()}#answer-{self.pk}"

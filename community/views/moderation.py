@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from community import extensions, permissions
-from community.actions.audit import thread_of
 from community.actions.moderation import flag_post
 from community.actions.queues import QueueConflict, release
 from community.actions.review import (
@@ -66,9 +65,7 @@ def _post(kind: str, pk: int, request: HttpRequest) -> Any:
 @require_POST
 def flag_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     post = _post(kind, pk, request)
-    question = (
-        post if isinstance(post, Question) else post.question if isinstance(post, Answer) else post.thread
-    )
+    question = post.thread
     form = FlagForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose why you are flagging it" + (
@@ -158,7 +155,7 @@ def _item(request: HttpRequest, pk: int) -> ReviewItem:
 def review_item_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     post = item.post
-    thread = thread_of(post)
+    thread = post.thread
     flags = list(
         Flag.objects.filter(**{type(post).__name__.lower(): post}).select_related("flagger", "duplicate_of")
     )

@@ -58,10 +58,6 @@ def _post(request: HttpRequest, kind: str, pk: int) -> Question | Answer:
     return _question(request, pk) if kind == "question" else _answer(request, pk)
 
 
-def _thread(post: Question | Answer) -> Question:
-    return post if isinstance(post, Question) else post.question
-
-
 @login_required
 @require_POST
 def answer_create_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -130,17 +126,17 @@ def comment_create_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
     post = _post(request, kind, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        context = {"form": form, "question": _thread(post), "post": post, "kind": kind}
+        context = {"form": form, "question": post.thread, "post": post, "kind": kind}
         return invalid(request, "community/comment_form.html", context)
     if message := too_fast(request, "comment"):
         form.add_error("body", message)
-        context = {"form": form, "question": _thread(post), "post": post, "kind": kind}
+        context = {"form": form, "question": post.thread, "post": post, "kind": kind}
         return render(request, "community/comment_form.html", context, status=429)
     try:
         comment = add_comment(post, author=viewer(request), body=form.cleaned_data["body"])
     except PermissionDenied as refused:  # e.g. the thread was locked meanwhile: keep the text
         form.add_error("body", str(refused))
-        context = {"form": form, "question": _thread(post), "post": post, "kind": kind}
+        context = {"form": form, "question": post.thread, "post": post, "kind": kind}
         return render(request, "community/comment_form.html", context, status=403)
     return redirect(comment)
 
@@ -168,7 +164,7 @@ def spam_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     post = _post(request, kind, pk)
     remove_as_spam(post, by=viewer(request))
     messages.success(request, "Removed as spam.")
-    return redirect(_thread(post) if isinstance(post, Answer) else "community:question_list")
+    return redirect(post.thread if isinstance(post, Answer) else "community:question_list")
 
 
 @login_required
