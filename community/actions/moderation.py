@@ -27,13 +27,9 @@ from community.models import (
     ReviewKind,
     ReviewState,
 )
-from community.models.moderation import HIDING_REASONS
+from community.models.moderation import HIDING_REASONS, on_post
 
 Post = Question | Answer | Comment
-
-
-def _on(post: Post) -> dict[str, Post]:
-    return {type(post).__name__.lower(): post}
 
 
 @transaction.atomic
@@ -47,7 +43,7 @@ def flag_post(
     try:
         with transaction.atomic():
             flag = Flag.objects.create(
-                **_on(post), flagger=by, reason=reason, detail=detail[:500], duplicate_of=duplicate_of,
+                **on_post(post), flagger=by, reason=reason, detail=detail[:500], duplicate_of=duplicate_of,
                 created_at=timezone.now(),
             )  # fmt: skip
     except IntegrityError:
@@ -56,7 +52,7 @@ def flag_post(
     ReviewItem.objects.filter(pk=item.pk).update(priority=F("priority") + 1, updated_at=timezone.now())
     weighted = [
         f
-        for f in Flag.objects.filter(**_on(post), reason__in=HIDING_REASONS, outcome="").select_related(
+        for f in Flag.objects.filter(**on_post(post), reason__in=HIDING_REASONS, outcome="").select_related(
             "flagger"
         )
         if permissions.holds(f.flagger, "flag_weight")
@@ -76,18 +72,18 @@ def open_review(post: Post, *, kind: str = ReviewKind.FLAG, note: str = "flagged
     """The post's open item in the ``kind`` queue, created if there is none (at most one
     per post and queue, however many people race to open it)."""
     now = timezone.now()
-    current = ReviewItem.objects.filter(**_on(post), kind=kind, state__in=ReviewItem.OPEN_STATES).first()
+    current = ReviewItem.objects.filter(**on_post(post), kind=kind, state__in=ReviewItem.OPEN_STATES).first()
     if current is not None:
         return current
     try:
         with transaction.atomic():
             item = ReviewItem.objects.create(
-                **_on(post), kind=kind, state=ReviewState.OPEN, created_at=now, updated_at=now
+                **on_post(post), kind=kind, state=ReviewState.OPEN, created_at=now, updated_at=now
             )
             item.history.create(at=now, actor=None, from_state="", to_state=ReviewState.OPEN, note=note)
             return item
     except IntegrityError:
-        return ReviewItem.objects.get(**_on(post), kind=kind, state__in=ReviewItem.OPEN_STATES)
+        return ReviewItem.objects.get(**on_post(post), kind=kind, state__in=ReviewItem.OPEN_STATES)
 
 
 @outbox.handler("notify.moderated")

@@ -17,6 +17,7 @@ from community.actions.audit import audit, tell_author
 from community.actions.search import queue_reindex
 from community.markdown import render_markdown
 from community.models import Answer, AuditEntry, Comment, Notification, Question, Revision
+from community.models.moderation import on_post
 
 MARK = "[redacted]"
 
@@ -63,7 +64,7 @@ def redact(post: Question | Answer | Comment, *, by: User, text: str, reason: st
             else ["body", "body_html"]
         )
     if not isinstance(post, Comment):
-        revisions = Revision.objects.filter(**{type(post).__name__.lower(): post})
+        revisions = Revision.objects.filter(**on_post(post))
         for field in ("title", "body"):
             changed += revisions.filter(**{f"{field}__contains": text}).update(
                 **{field: Replace(field, Value(text), Value(MARK))}

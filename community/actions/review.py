@@ -38,6 +38,7 @@ from community.models import (
     ReviewKind,
     ReviewState,
 )
+from community.models.moderation import on_post
 
 Post = Question | Answer | Comment
 
@@ -206,7 +207,7 @@ def decide_review(
         _add_feedback_tag(thread, tag=tag, by=by)
     if item.kind == ReviewKind.FLAG:
         outcome = FlagOutcome.DECLINED if verdict == "keep" else FlagOutcome.HELPFUL
-        Flag.objects.filter(**{type(post).__name__.lower(): post}, outcome="").update(
+        Flag.objects.filter(**on_post(post), outcome="").update(
             outcome=outcome, decided_by=by, decided_at=timezone.now()
         )
     post.refresh_from_db()
@@ -229,14 +230,15 @@ def decide_review(
 def _settle_others(item: ReviewItem, post: Post, *, by: User, verdict: str) -> None:
     """A removed post leaves every queue: its other open items are done too (its flags
     were right)."""
-    on_post = {type(post).__name__.lower(): post}
-    for other in ReviewItem.objects.filter(**on_post, state__in=ReviewItem.OPEN_STATES).exclude(pk=item.pk):
+    for other in ReviewItem.objects.filter(**on_post(post), state__in=ReviewItem.OPEN_STATES).exclude(
+        pk=item.pk
+    ):
         try:
             transition(other, ReviewState.DONE, by=by, note=f"{DONE[verdict]} from another queue",
                        extra={"resolution": verdict})  # fmt: skip
         except QueueConflict:
             continue
-    Flag.objects.filter(**on_post, outcome="").update(
+    Flag.objects.filter(**on_post(post), outcome="").update(
         outcome=FlagOutcome.HELPFUL, decided_by=by, decided_at=timezone.now()
     )
 

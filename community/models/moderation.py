@@ -58,6 +58,12 @@ class _OnOnePost(models.Model):
         return found
 
 
+def on_post(post: Question | Answer | Comment) -> dict[str, Question | Answer | Comment]:
+    """The lookup for rows about ``post`` on a model that points at it through a
+    ``question``, ``answer`` or ``comment`` foreign key (flags, review items, revisions)."""
+    return {post._meta.model_name: post}  # type: ignore[dict-item]
+
+
 def _one_post(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=(

@@ -37,12 +37,12 @@ def after_edit(request: HttpRequest, post: Any) -> Any:
     """Where an edit goes next: back to the review item it was made from (``?review=<n>``,
     an open item about this post), or to the post."""
     from community.models import ReviewItem
+    from community.models.moderation import on_post
 
     raw = request.GET.get("review", "")
     if raw.isdigit() and len(raw) < 19:
-        field = type(post).__name__.lower()
         item = ReviewItem.objects.filter(
-            pk=int(raw), state__in=ReviewItem.OPEN_STATES, **{field: post}
+            pk=int(raw), state__in=ReviewItem.OPEN_STATES, **on_post(post)
         ).first()
         if item is not None:
             return item

@@ -38,6 +38,7 @@ from community.models import (
     ReviewItem,
     ReviewKind,
 )
+from community.models.moderation import on_post
 from community.ratelimits import too_fast
 from community.views.helpers import question_by_reference, viewer
 
@@ -156,9 +157,7 @@ def review_item_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     post = item.post
     thread = post.thread
-    flags = list(
-        Flag.objects.filter(**{type(post).__name__.lower(): post}).select_related("flagger", "duplicate_of")
-    )
+    flags = list(Flag.objects.filter(**on_post(post)).select_related("flagger", "duplicate_of"))
     guidance = [GUIDANCE[reason] for reason in sorted({flag.reason for flag in flags if not flag.outcome})]
     if item.kind in KIND_GUIDANCE:
         guidance.insert(0, KIND_GUIDANCE[ReviewKind(item.kind)])
