@@ -25,7 +25,8 @@ def header(request: HttpRequest) -> dict[str, Any]:
 
 
 def _review_badges(user: Any) -> dict[str, Any]:
-    """Open items per review queue (one query), for the header's count badges."""
+    """Open items per review queue (one query per request), for the header's count badges
+    and the tabs of /review/."""
     if not permissions.can_review(user):
         return {"total": 0, "queues": []}
     found = counts(user)

@@ -20,7 +20,6 @@ from community.actions.queues import QueueConflict, release
 from community.actions.review import (
     DONE,
     claim_review,
-    counts,
     decide_review,
     open_items,
     skip_review,
@@ -127,19 +126,9 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "queue": kind,
-        "queues": [(value, label, review_counts(request)[value]) for value, label in ReviewKind.choices],
         "query": {"queue": kind} if kind else {},
     }
     return render(request, "community/review_list.html", context)
-
-
-def review_counts(request: HttpRequest) -> dict[str, int]:
-    """Open items per queue for the requesting reviewer, counted once per request."""
-    cached: dict[str, int] | None = getattr(request, "_review_counts", None)
-    if cached is None:
-        cached = counts(viewer(request))
-        setattr(request, "_review_counts", cached)  # noqa: B010 (a per-request cache)
-    return cached
 
 
 def _item(request: HttpRequest, pk: int) -> ReviewItem:
