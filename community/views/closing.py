@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from community import permissions
 from community.actions.closing import lock_thread, unlock_thread, vote_to_close, vote_to_reopen
 from community.actions.redaction import MIN_LENGTH, RedactionError, redact
-from community.models import Answer, CloseReason, Comment, Question
-from community.views.helpers import question_by_reference, viewer
+from community.models import Answer, Comment, Question
+from community.views.helpers import close_request, viewer
 from community.views.questions import render_question
 
 
@@ -25,16 +25,10 @@ def _question(request: HttpRequest, pk: int) -> Question:
 def close_view(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     permissions.check_can_vote_close(request.user, question)
-    reason = request.POST.get("reason", "")
-    duplicate_of = None
-    if reason not in CloseReason.values:
-        messages.error(request, "Choose why it should be closed.")
+    reason, duplicate_of, problem = close_request(request, question)
+    if problem:
+        messages.error(request, problem)
         return render_question(request, question, status=400)
-    if reason == CloseReason.DUPLICATE:
-        duplicate_of = question_by_reference(request, request.POST.get("duplicate_of", ""))
-        if duplicate_of is None or duplicate_of.pk == question.pk:
-            messages.error(request, "Give the number or the link of the question it duplicates.")
-            return render_question(request, question, status=400)
     note = request.POST.get("note", "")[:500]
     question = vote_to_close(
         question, by=viewer(request), reason=reason, duplicate_of=duplicate_of, note=note

@@ -47,3 +47,19 @@ def after_edit(request: HttpRequest, post: Any) -> Any:
         if item is not None:
             return item
     return post
+
+
+def close_request(request: HttpRequest, question: Question) -> tuple[str, Question | None, str]:
+    """The reason and (for a duplicate) the original a close form names, and the problem
+    to tell the member when it names none: (reason, original, problem)."""
+    from community.models import CloseReason
+
+    reason = request.POST.get("reason", "")
+    if reason not in CloseReason.values:
+        return reason, None, "Choose why it should be closed."
+    if reason != CloseReason.DUPLICATE:
+        return reason, None, ""
+    original = question_by_reference(request, request.POST.get("duplicate_of", ""))
+    if original is None or original.pk == question.pk:
+        return reason, None, "Give the number or the link of the question it duplicates."
+    return reason, original, ""

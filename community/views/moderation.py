@@ -39,7 +39,7 @@ from community.models import (
 )
 from community.models.moderation import on_post
 from community.ratelimits import too_fast
-from community.views.helpers import question_by_reference, viewer
+from community.views.helpers import close_request, viewer
 
 GUIDANCE = {
     "spam": "Spam has no customer behind it: remove it as spam (its author loses reputation).",
@@ -226,19 +226,13 @@ def review_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     verdict = request.POST.get("verdict", "")
     allowed = verdicts_for(item)
-    problem = ""
-    reason = request.POST.get("reason", "")
-    duplicate_of = None
+    problem, reason, duplicate_of = "", "", None
     if verdict not in allowed:
         problem = (
             "Choose one of: " + "; ".join(label.split(" (")[0].lower() for label in allowed.values()) + "."
         )
-    elif verdict == "close" and reason not in CloseReason.values:
-        problem = "Choose why it should be closed."
-    elif verdict == "close" and reason == CloseReason.DUPLICATE:
-        duplicate_of = question_by_reference(request, request.POST.get("duplicate_of", ""))
-        if duplicate_of is None:
-            problem = "Give the number or the link of the question it duplicates."
+    elif verdict == "close":
+        reason, duplicate_of, problem = close_request(request, item.post.thread)
     elif verdict == "route_feedback" and request.POST.get("tag", "") not in extensions.feedback_tags():
         problem = "Choose the feedback tag to add."
     if problem:
