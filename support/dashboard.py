@@ -17,8 +17,9 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.roles import SUPPORT_STAFF
-from community.models import Answer, Comment, DeflectionEvent, DeflectionKind, Question
+from community.models import Answer, DeflectionEvent, DeflectionKind, Question
 from support.models import OPEN_STATES, Escalation, EscalationReason
+from support.querysets import first_official_comment_at, first_on_question
 
 BACKLOG_BUCKETS = [("under 4 h", 4), ("4–24 h", 24), ("1–3 days", 72), ("over 3 days", None)]
 
@@ -103,25 +104,9 @@ def measure(start: datetime, end: datetime, *, now: datetime | None = None) -> D
     now = now or timezone.now()
     board = Dashboard(start=start, end=end)
     # Questions are measured from native questions asked in the period.
-    first_community = (
-        Answer.objects.filter(question=OuterRef("pk"), is_deleted=False)
-        .exclude(author=OuterRef("author"))
-        .exclude(_staff_q("author"))
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    first_staff_answer = (
-        Answer.objects.filter(question=OuterRef("pk"), is_deleted=False)
-        .filter(Q(is_official=True) | _staff_q("author"))
-        .exclude(author=OuterRef("author"))
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    first_staff_comment = (
-        Comment.objects.filter(question=OuterRef("pk"), is_deleted=False, is_official=True)
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
+    not_the_asker = Answer.objects.exclude(author=OuterRef("author"))
+    first_community = first_on_question(not_the_asker.exclude(_staff_q("author")))
+    first_staff_answer = first_on_question(not_the_asker.filter(Q(is_official=True) | _staff_q("author")))
     escalated = (
         Escalation.objects.filter(question=OuterRef("pk"))
         .values("question")
@@ -134,9 +119,9 @@ def measure(start: datetime, end: datetime, *, now: datetime | None = None) -> D
             import_site__isnull=True, is_deleted=False, created_at__gte=start, created_at__lt=end
         )
         .annotate(
-            community_at=Subquery(first_community),
-            staff_answer_at=Subquery(first_staff_answer),
-            staff_comment_at=Subquery(first_staff_comment),
+            community_at=first_community,
+            staff_answer_at=first_staff_answer,
+            staff_comment_at=first_official_comment_at(),
             escalation_count=Subquery(escalated),
         )
         .values(

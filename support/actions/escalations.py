@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -18,7 +18,7 @@ from community.actions import outbox
 from community.actions.answers import post_answer
 from community.actions.queues import QueueConflict, assign, claim, release, transition
 from community.extensions import ThreadEvent
-from community.models import Answer, Comment, Question
+from community.models import Answer, Question
 from support import permissions
 from support.models import (
     OPEN_STATES,
@@ -30,6 +30,7 @@ from support.models import (
     InternalNote,
     SlaPolicy,
 )
+from support.querysets import first_official_comment_at, first_on_question
 from support.sla import Policy
 from support.triage import triage
 
@@ -113,19 +114,9 @@ def open_escalation(
 def _first_replies() -> Any:
     """Questions annotated with the time of their first reply from anyone but the asker
     (an answer, or an official staff comment)."""
-    first_answer = (
-        Answer.objects.filter(question=OuterRef("pk"), is_deleted=False)
-        .exclude(author=OuterRef("author"))
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    first_official = (
-        Comment.objects.filter(question=OuterRef("pk"), is_deleted=False, is_official=True)
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
     return Question.objects.annotate(
-        first_answer_at=Subquery(first_answer), first_official_at=Subquery(first_official)
+        first_answer_at=first_on_question(Answer.objects.exclude(author=OuterRef("author"))),
+        first_official_at=first_official_comment_at(),
     )
 
 
