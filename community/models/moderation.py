@@ -147,6 +147,7 @@ class ReviewItem(_OnOnePost, QueueItem):
     # Reviewers who passed on it: it leaves their view of the queue, not the queue.
     skipped_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
+    STATES = ReviewState
     OPEN_STATES = (ReviewState.OPEN, ReviewState.CLAIMED)
     CLAIMED_STATE = ReviewState.CLAIMED
     TRANSITIONS = {
@@ -175,9 +176,6 @@ class ReviewItem(_OnOnePost, QueueItem):
 
     def get_absolute_url(self) -> str:
         return reverse("community:review_item", kwargs={"pk": self.pk})
-
-    def get_state_display(self) -> str:  # type: ignore[override]  # state is a plain CharField here
-        return ReviewState(self.state).label
 
 
 class ReviewEvent(QueueEvent):

@@ -27,6 +27,7 @@ class QueueItem(models.Model):
 
     # Filled in by each queue: its states, which of them are still open work, the state
     # a claim moves an item to, and which moves are allowed (state → states it may go to).
+    STATES: ClassVar[type[models.TextChoices]]
     OPEN_STATES: ClassVar[tuple[str, ...]] = ()
     CLAIMED_STATE: ClassVar[str] = ""
     TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {}
@@ -38,6 +39,9 @@ class QueueItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    def get_state_display(self) -> str:  # type: ignore[override]  # state is a plain CharField here
+        return str(self.STATES(self.state).label)
 
 
 class QueueEvent(models.Model):

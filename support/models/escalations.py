@@ -93,6 +93,7 @@ class Escalation(QueueItem):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    STATES = EscalationState
     OPEN_STATES = tuple(OPEN_STATES)
     CLAIMED_STATE = EscalationState.ASSIGNED
     TRANSITIONS = {
@@ -126,9 +127,6 @@ class Escalation(QueueItem):
 
     def __str__(self) -> str:
         return f"Escalation {self.pk}: {self.question.title}"
-
-    def get_state_display(self) -> str:  # type: ignore[override]  # state is a plain CharField here
-        return EscalationState(self.state).label
 
     def get_absolute_url(self) -> str:
         return reverse("support:escalation_detail", kwargs={"pk": self.pk})

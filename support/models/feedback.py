@@ -100,6 +100,7 @@ class FeedbackItem(QueueItem):
     public_response = models.TextField(blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
+    STATES = TriageState
     OPEN_STATES = (TriageState.OPEN, TriageState.ASSIGNED)
     CLAIMED_STATE = TriageState.ASSIGNED
     TRANSITIONS = {
@@ -123,9 +124,6 @@ class FeedbackItem(QueueItem):
 
     def __str__(self) -> str:
         return f"{self.question.title} ({self.team or 'triage'})"
-
-    def get_state_display(self) -> str:  # type: ignore[override]  # state is a plain CharField here
-        return TriageState(self.state).label
 
     def get_absolute_url(self) -> str:
         return reverse("feedback:item", kwargs={"pk": self.pk})
