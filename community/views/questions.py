@@ -133,15 +133,17 @@ def render_question(
 
 def closing_panel(question: Question, user: Any) -> dict[str, Any] | None:
     """What the close/reopen form shows a member who may vote: the votes so far, and
-    whether they have voted (two queries, for those members only)."""
+    whether they have voted (one query, for those members only)."""
     if not permissions.can_vote_close(user, question):
         return None
     kind = CloseVoteKind.REOPEN if question.closed_at else CloseVoteKind.CLOSE
-    votes = CloseVote.objects.filter(question=question, kind=kind, is_active=True)
+    voters = set(
+        CloseVote.objects.filter(question=question, kind=kind, is_active=True).values_list("voter", flat=True)
+    )
     return {
         "kind": kind,
-        "votes": votes.count(),
-        "voted": votes.filter(voter=user).exists(),
+        "votes": len(voters),
+        "voted": user.pk in voters,
         "needed": settings.COMMUNITY_CLOSE_VOTES,
         "at_once": permissions.is_moderator(user),
         "reasons": CloseReason.choices,
