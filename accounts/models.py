@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -11,8 +9,7 @@ from django.utils import timezone
 
 from accounts.ranks import Rank, rank_for
 from accounts.roles import role_badges
-
-TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+from accounts.timezones import TimeZoneField
 
 
 def avatar_path(instance: User, filename: str) -> str:
@@ -29,7 +26,7 @@ class User(AbstractUser):
     title = models.CharField("job title", max_length=80, blank=True)
     company = models.CharField(max_length=80, blank=True)
     website = models.URLField(max_length=200, blank=True)
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    time_zone = TimeZoneField()
     # Denormalized max(1, 1 + sum of the member's reputation ledger); written only by
     # community.actions.reputation, and `manage.py recompute_reputation` verifies it.
     reputation = models.IntegerField(default=1, db_index=True, editable=False)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from accounts.models import TIME_ZONE_CHOICES
+from accounts.timezones import TimeZoneField
 from community.models.queues import QueueEvent, QueueItem
 from support.sla import BusinessHours, Policy
 
@@ -25,7 +25,7 @@ class SlaPolicy(models.Model):
     business_hours_only = models.BooleanField(
         default=False, help_text="Count only working hours (below, in the policy's time zone)."
     )
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    time_zone = TimeZoneField()
     opens = models.TimeField(default=time(9, 0))
     closes = models.TimeField(default=time(17, 0))
     working_days = models.CharField(

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from accounts.models import TIME_ZONE_CHOICES
+from accounts.timezones import TimeZoneField
 from community.models.queues import QueueEvent, QueueItem
 
 
@@ -33,7 +33,7 @@ class ProductTeam(models.Model):
     digest_cadence = models.CharField(
         max_length=10, choices=[("daily", "Daily"), ("weekly", "Weekly")], default="weekly"
     )
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    time_zone = TimeZoneField()
     digest_recipients = models.TextField(blank=True, help_text="Email addresses, one per line.")
     webhook_url = models.URLField(blank=True, help_text="Digests are POSTed here as JSON, signed.")
     webhook_secret = models.CharField(

@@ -191,3 +191,54 @@ def test_a_member_downloads_their_data_then_deletes_the_account_and_their_posts_
     assert "How do I close my books for the year?" in page and "Deleted user" in page
     assert "_auth_user_id" not in client.session
     assert AuditEntry.objects.filter(action="account_deleted").exists()
+
+
+def test_the_machines_own_localtime_is_not_a_time_zone_members_can_pick(client, member):
+    client.force_login(member)
+    page = client.get("/profile/edit/").content.decode()
+    assert 'value="Europe/Berlin"' in page and 'value="localtime"' not in page
+    response = client.post("/profile/edit/", {"time_zone": "localtime"})
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+
+
+def test_migrations_do_not_depend_on_the_machines_tzdata(monkeypatch):
+    """Another machine's tzdata (zones added and removed) changes no migration."""
+    import zoneinfo
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts import timezones
+
+    other = {"UTC", "Europe/Berlin", "America/Nuevo_Zone", "localtime"}
+    monkeypatch.setattr(zoneinfo, "available_timezones", lambda: other)
+    timezones.time_zone_names.cache_clear()
+    try:
+        out = StringIO()
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+        assert "No changes detected" in out.getvalue()
+        assert timezones.time_zone_names() == ("America/Nuevo_Zone", "Europe/Berlin", "UTC")
+    finally:
+        timezones.time_zone_names.cache_clear()
+
+
+def test_no_migration_carries_a_list_of_time_zones():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for migration in root.glob("*/migrations/*.py"):
+        assert "Africa/Abidjan" not in migration.read_text(), migration
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Mars/Olympus"])
+def test_sla_policies_and_teams_refuse_a_zone_that_names_no_place(category, zone):
+    from django.core.exceptions import ValidationError
+
+    from support.models import ProductTeam, SlaPolicy
+
+    for row in (
+        SlaPolicy(category=category, time_zone=zone),
+        ProductTeam(name="T", slug="t", time_zone=zone),
+    ):
+        with pytest.raises(ValidationError, match="not a time zone"):
+            row.full_clean()
