@@ -3,7 +3,6 @@ roadmap."""
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from community.actions.queues import QueueConflict
+from community.exports import csv_download
 from community.models import Follow, MeToo
 from support import permissions
 from support.actions.feedback import claim_feedback, feedback_tags, release_feedback, send_to_team, set_status
@@ -227,9 +227,7 @@ def digest_view(request: HttpRequest, pk: int) -> HttpResponse:
         as_json["Content-Disposition"] = f'attachment; filename="digest-{digest.pk}.json"'
         return as_json
     if export == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="digest-{digest.pk}.csv"'
-        writer = csv.writer(response)
+        response, writer = csv_download(f"digest-{digest.pk}.csv")
         writer.writerow(["section", "title", "url", "detail"])
         for section in ("new", "most_demanded", "trending", "status_changes", "quotes"):
             for row in digest.content.get(section, []):

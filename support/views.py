@@ -4,7 +4,6 @@ get a 403 on all of them."""
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from community.actions.queues import QueueConflict
 from community.charts import series_chart
+from community.exports import csv_download
 from community.models import Question
 from support import permissions
 from support.actions.escalations import (
@@ -276,11 +276,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 def _csv(board: Dashboard) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="askwell-support-{board.start:%Y-%m-%d}-{board.end:%Y-%m-%d}.csv"'
-    )
-    writer = csv.writer(response)
+    response, writer = csv_download(f"askwell-support-{board.start:%Y-%m-%d}-{board.end:%Y-%m-%d}.csv")
     writer.writerow(["day", "asked", "solved_without_staff", "escalated"])
     for row in board.days:
         writer.writerow([row.day.isoformat(), row.asked, row.solved_without_staff, row.escalated])
@@ -301,4 +297,9 @@ def _csv(board: Dashboard) -> HttpResponse:
         writer.writerow(
             [name, "" if value is None else (round(value, 4) if isinstance(value, float) else value)]
         )
+    writer.writerow([])
+    writer.writerow(["top community answerer", "username", "accepted", "answers"])
+    for row in board.top_answerers:
+        name = row["author__display_name"] or row["author__username"]
+        writer.writerow([name, row["author__username"], row["accepted"], row["answers"]])
     return response

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import User
 from community.actions.answers import accept_answer, post_answer
 from community.models import Answer, Question
 from support.actions.escalations import reply_officially, sweep
@@ -100,3 +101,26 @@ def test_percentiles_interpolate_like_a_spreadsheet():
     assert percentile([4.0], 0.9) == 4.0
     assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5
     assert percentile([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0], 0.9) == pytest.approx(9.1)
+
+
+# The OWASP "CSV Injection" prefixes: each opens a formula in a spreadsheet.
+FORMULA_PREFIXES = ["=", "+", "-", "@", "\t", "\r"]
+
+
+@pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
+def test_the_dashboard_csv_neutralises_a_member_name_that_starts_a_formula(
+    client, support_agent, period_of_work, prefix
+):
+    name = f'{prefix}HYPERLINK("http://127.0.0.1/x","Hana")'
+    assert User.objects.filter(display_name="Helpful Hana").update(display_name=name) == 1
+    client.force_login(support_agent)
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/support/dashboard/?period=7&format=csv").content.decode(), newline="")
+        )
+    )
+    cells = [cell for row in rows for cell in row]
+    assert "'" + name in cells
+    assert not any(cell.startswith(tuple(FORMULA_PREFIXES)) and "HYPERLINK" in cell for cell in cells)
+    # The page itself shows the name exactly as typed.
+    assert "HYPERLINK" in client.get("/support/dashboard/?period=7").content.decode()

