@@ -102,12 +102,13 @@ def open_escalation(
                 to_state=EscalationState.OPEN,
                 note=EscalationReason(reason).label,
             )
+            # In the escalation's own transaction: the notices commit with it or not at all.
+            outbox.record("support.escalated", {"escalation_id": escalation.pk})
     except IntegrityError:
         winner = Escalation.objects.filter(question=question, state__in=OPEN_STATES).first()
         if winner is None:
             raise
         return winner, False
-    outbox.record("support.escalated", {"escalation_id": escalation.pk})
     return escalation, True
 
 
@@ -133,13 +134,7 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"requests": 0, "breaches": 0, "overdue": 0}
     for request in HelpRequest.objects.filter(handled_at__isnull=True).select_related("question__author"):
-        if not request.question.is_deleted:
-            _, new = open_escalation(
-                request.question, reason=REQUEST_REASONS[HelpRequestKind(request.kind)], by=request.by,
-                detail=request.reason, now=now,
-            )  # fmt: skip
-            counts["requests"] += int(new)
-        HelpRequest.objects.filter(pk=request.pk, handled_at__isnull=True).update(handled_at=now)
+        counts["requests"] += int(handle_help_request(request, now=now))
     by_category = policies()
     shortest = min(min(p.vip_first_reply_hours, p.first_reply_hours) for p in by_category.values())
     # Unsolved native questions of the lookback window that never had an escalation: in
@@ -173,10 +168,28 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
     counts["retriaged"] = retriage(now=now)
     overdue = Escalation.objects.filter(state__in=OPEN_STATES, due_at__lt=now, breached_at__isnull=True)
     for pk in overdue.values_list("pk", flat=True):
-        if Escalation.objects.filter(pk=pk, breached_at__isnull=True).update(breached_at=now):
-            outbox.record("support.breached", {"escalation_id": pk})
-            counts["overdue"] += 1
+        with transaction.atomic():  # the breach and its notice commit together
+            if Escalation.objects.filter(pk=pk, breached_at__isnull=True).update(breached_at=now):
+                outbox.record("support.breached", {"escalation_id": pk})
+                counts["overdue"] += 1
     return counts
+
+
+def handle_help_request(request: HelpRequest, *, now: datetime | None = None) -> bool:
+    """Open (or join) the escalation one request for staff help asks for, once; returns
+    whether a new escalation was opened. The request is marked handled in the same
+    transaction, so two workers handling it at once open at most one escalation."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not HelpRequest.objects.filter(pk=request.pk, handled_at__isnull=True).update(handled_at=now):
+            return False  # another run handled it first
+        if request.question.is_deleted:
+            return False
+        _, new = open_escalation(
+            request.question, reason=REQUEST_REASONS[HelpRequestKind(request.kind)], by=request.by,
+            detail=request.reason, now=now,
+        )  # fmt: skip
+    return new
 
 
 def retriage(*, now: datetime | None = None) -> int:
@@ -210,15 +223,30 @@ def request_help(question: Question, *, by: User, kind: str, reason: str = "") -
         permissions.check_can_ask_for_help(by, question)
     else:
         permissions.check_can_escalate(by, question)
+    return _record_help_request(question, kind=kind, by=by, reason=reason)
+
+
+def _record_help_request(question: Question, *, kind: str, by: User, reason: str) -> HelpRequest:
+    """Store a request for staff help and queue its handling for right after the commit
+    (the sweep picks up any whose message was lost)."""
     request = HelpRequest.objects.create(
         question=question, kind=kind, by=by, reason=reason[:500], created_at=timezone.now()
     )
-    outbox.record("support.sweep", {"reason": f"help request {request.pk}"})
+    outbox.record("support.help_request", {"request_id": request.pk})
     return request
+
+
+@outbox.handler("support.help_request")
+def help_request_now(payload: dict[str, Any]) -> None:
+    """Handle one request for staff help, not the whole sweep."""
+    request = HelpRequest.objects.select_related("question__author").filter(pk=payload["request_id"]).first()
+    if request is not None:
+        handle_help_request(request)
 
 
 @outbox.handler("support.sweep")
 def sweep_now(payload: dict[str, Any]) -> None:
+    """Rows queued before help requests had their own topic still run the sweep."""
     sweep()
 
 
@@ -269,12 +297,10 @@ def on_thread_event(event: ThreadEvent) -> None:
     question = event.question
     if event.kind == "needs_staff":  # a member flagged (or a reviewer routed) it to staff
         if question.import_site_id is None and event.by is not None:
-            HelpRequest.objects.create(
-                question=question, kind=HelpRequestKind.ADVOCATE, by=event.by,
-                reason=f"Flagged as needing staff: {getattr(event.post, 'detail', '')}"[:500],
-                created_at=timezone.now(),
+            _record_help_request(
+                question, kind=HelpRequestKind.ADVOCATE, by=event.by,
+                reason=f"Flagged as needing staff: {getattr(event.post, 'detail', '')}",
             )  # fmt: skip
-            outbox.record("support.sweep", {"reason": "needs-staff flag"})
         return
     latest = Escalation.objects.filter(question=question).order_by("-created_at", "-pk").first()
     if latest is None:

@@ -363,3 +363,60 @@ def test_my_work_lists_escalations_only_for_those_who_work_the_queue(
     client.post(f"/support/escalations/{escalation.pk}/claim/")
     page = client.get("/my-work/").content.decode()
     assert "Escalations (1)" in page and escalation.question.title in page
+
+
+def test_an_asker_asking_for_help_opens_their_escalation_without_running_the_whole_sweep(
+    client, question_factory, member, django_capture_on_commit_callbacks
+):
+    mine = age(question_factory(author=member), 25)
+    others = age(question_factory(), 30)  # breached too: the beat sweep's business, not this request's
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/support/questions/{mine.pk}/need-help/").status_code == 302
+    assert list(Escalation.objects.values_list("question_id", flat=True)) == [mine.pk]
+    assert not Escalation.objects.filter(question=others).exists()
+    assert sweep()["breaches"] == 1  # the beat sweep still finds the other one
+
+
+class _Crash(Exception):
+    pass
+
+
+def _crash_on(monkeypatch, topic):
+    """The process dies right when the notice is recorded (a worker killed, a lost
+    connection): whatever that transaction wrote must go with it."""
+    from community.actions import outbox
+
+    real = outbox.record
+
+    def record(name, payload):
+        if name == topic:
+            raise _Crash(name)
+        return real(name, payload)
+
+    monkeypatch.setattr(outbox, "record", record)
+
+
+def test_an_escalation_is_never_saved_without_its_notices(question_factory, monkeypatch):
+    late = age(question_factory(), 25)
+    _crash_on(monkeypatch, "support.escalated")
+    with pytest.raises(_Crash):
+        sweep()
+    assert not Escalation.objects.filter(question=late).exists()  # the next sweep opens it, with notices
+    monkeypatch.undo()
+    assert sweep()["breaches"] == 1
+    from community.models import OutboxItem
+
+    assert OutboxItem.objects.filter(topic="support.escalated").count() == 1
+
+
+def test_a_breach_is_never_marked_without_its_notice(question_factory, monkeypatch):
+    late = age(question_factory(), 25)
+    sweep()
+    Escalation.objects.filter(question=late).update(breached_at=None)  # as if it were just due
+    _crash_on(monkeypatch, "support.breached")
+    with pytest.raises(_Crash):
+        sweep()
+    assert Escalation.objects.get(question=late).breached_at is None
+    monkeypatch.undo()
+    assert sweep()["overdue"] == 1
