@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts import hooks
 from accounts.models import User
 
 ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -76,15 +77,17 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Every change of role (groups, staff, admin) is an audit row: who, whom, before, after."""
+        """Every change of role (groups, staff, admin) is announced (community audits it: who,
+        whom, before, after)."""
         super().save_related(request, form, formsets, change)
-        from community.actions.audit import audit
-
         user = form.instance
         before, after = getattr(request, "_roles_before", {}), _roles(user)
         if before != after:
-            audit("role_change", user, by=request.user, reason="changed in the admin",  # type: ignore[arg-type]
-                  before=before, after=after)  # fmt: skip
+            hooks.role_changed(
+                hooks.RoleChange(
+                    user, by=request.user, before=before, after=after, reason="changed in the admin"
+                )  # type: ignore[arg-type]
+            )
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         readonly = tuple(super().get_readonly_fields(request, obj))

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from accounts.hooks import RoleChange
 from accounts.models import User
 from community.actions import outbox
 from community.models import Answer, AuditEntry, Comment, Question
@@ -55,4 +56,16 @@ def tell_author(post: Post, *, what: str, reason: str) -> None:
     outbox.record(
         "notify.moderated",
         {"author_id": post.author_id, "what": what, "reason": reason, "question_id": post.thread.pk},
+    )
+
+
+def audit_role_change(change: RoleChange) -> None:
+    """An admin changed someone's roles (the accounts hook): an audit row with before/after."""
+    audit(
+        "role_change",
+        change.user,
+        by=change.by,
+        reason=change.reason,
+        before=change.before,
+        after=change.after,
     )
