@@ -83,11 +83,11 @@ class UserAdmin(BaseUserAdmin):
         user = form.instance
         before, after = getattr(request, "_roles_before", {}), _roles(user)
         if before != after:
-            hooks.role_changed(
-                hooks.RoleChange(
-                    user, by=request.user, before=before, after=after, reason="changed in the admin"
-                )  # type: ignore[arg-type]
+            admin_user: User = request.user  # type: ignore[assignment]  # the admin is signed in
+            role_change = hooks.RoleChange(
+                user, by=admin_user, before=before, after=after, reason="changed in the admin"
             )
+            hooks.role_changed(role_change)
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         readonly = tuple(super().get_readonly_fields(request, obj))

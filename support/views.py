@@ -299,7 +299,7 @@ def _csv(board: Dashboard) -> HttpResponse:
         )
     writer.writerow([])
     writer.writerow(["top community answerer", "username", "accepted", "answers"])
-    for row in board.top_answerers:
-        name = row["author__display_name"] or row["author__username"]
-        writer.writerow([name, row["author__username"], row["accepted"], row["answers"]])
+    for answerer in board.top_answerers:
+        name = answerer["author__display_name"] or answerer["author__username"]
+        writer.writerow([name, answerer["author__username"], answerer["accepted"], answerer["answers"]])
     return response
