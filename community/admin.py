@@ -1,8 +1,31 @@
-"""Content management for admins and support staff (group permissions decide who sees what)."""
+"""The admin is for configuration (categories) and for looking things up.
+
+Posts, articles, notifications and outbox rows are read-only here, for admins too: every
+change to them goes through an action (on the site), which keeps the rendered body, the
+revision history, the audit log, the search index and the reputation ledger in step. An
+admin edit would change the row and none of those. "View on site" leads to the page where
+moderators edit, delete, restore, close or lock.
+"""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from community.models import Answer, Article, Category, Comment, Notification, OutboxItem, Question
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and shows rows; nobody adds, changes or deletes them here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Category)
@@ -12,7 +35,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ReadOnlyAdmin):
     list_display = ("title", "author", "category", "score", "answer_count", "is_deleted", "created_at")
     list_filter = ("is_deleted", "category")
     search_fields = ("title", "body")
@@ -21,7 +44,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ReadOnlyAdmin):
     list_display = ("pk", "question", "author", "score", "is_deleted", "created_at")
     list_filter = ("is_deleted",)
     raw_id_fields = ("question", "author", "deleted_by")
@@ -29,26 +52,26 @@ class AnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ("pk", "author", "is_deleted", "created_at")
     raw_id_fields = ("question", "answer", "author", "deleted_by")
     readonly_fields = ("body_html",)
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("recipient", "event", "text", "created_at", "read_at", "emailed_at")
     raw_id_fields = ("recipient", "actor")
 
 
 @admin.register(OutboxItem)
-class OutboxItemAdmin(admin.ModelAdmin):
+class OutboxItemAdmin(ReadOnlyAdmin):
     list_display = ("pk", "topic", "created_at", "attempts", "processed_at")
     list_filter = ("topic",)
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadOnlyAdmin):
     list_display = ("title", "author", "review_by", "helpful_count", "not_helpful_count", "is_deleted")
     list_filter = ("is_deleted",)
     search_fields = ("title", "summary", "body")
