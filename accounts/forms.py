@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image
 
+from accounts.actions import PROFILE_FIELDS
 from accounts.models import User
 
 AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -17,7 +18,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "avatar", "title", "company", "website", "time_zone"]
+        fields = list(PROFILE_FIELDS)
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
             "avatar": "JPEG, PNG, GIF or WebP, at most 2 MB.",

@@ -34,7 +34,7 @@ from community.actions.search import rebuild  # noqa: E402
 from community.importers.stackexchange import read_dump  # noqa: E402
 from community.models import OutboxItem, QuestionLink  # noqa: E402
 from community.search import SearchQuery, get_engine  # noqa: E402
-from community.views.search import SIMILAR_LIMIT  # noqa: E402
+from community.search.selectors import SIMILAR_LIMIT  # noqa: E402
 
 DUMPS = Path(__file__).resolve().parents[2] / "shared" / "data" / "stackexchange"
 SITES = ("bicycles.meta.stackexchange.com", "french.meta.stackexchange.com", "conlang.meta.stackexchange.com")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support import feedback_views as views
+from support.views import feedback as views
 
 app_name = "feedback"
 

@@ -36,3 +36,56 @@ def test_an_app_never_imports_the_apps_above_it(app, above):
         if name.split(".")[0] in above
     }
     assert not offenders, sorted(offenders)
+
+
+def _view_modules(package: Path) -> dict[str, Path]:
+    """Modules of a views package that define views (functions named ``*_view``)."""
+    found = {}
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        if any(isinstance(node, ast.FunctionDef) and node.name.endswith("_view") for node in tree.body):
+            found[".".join(path.relative_to(ROOT).with_suffix("").parts)] = path
+    return found
+
+
+@pytest.mark.parametrize("package", ["community/views", "support/views"])
+def test_views_never_import_other_views(package):
+    views = _view_modules(ROOT / package)
+    assert views, f"{package} has no view modules"
+    offenders = {
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in views.values()
+        for name in _imported(path)
+        if name in views
+    }
+    assert not offenders, sorted(offenders)
+
+
+WRITES = {
+    "save",
+    "create",
+    "update",
+    "delete",
+    "get_or_create",
+    "update_or_create",
+    "bulk_create",
+    "bulk_update",
+}
+
+
+@pytest.mark.parametrize("package", ["community/views", "support/views"])
+def test_views_write_nothing_themselves(package):
+    """Views parse, check, call one action and respond: every write is an action's."""
+    offenders = []
+    for path in sorted((ROOT / package).glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in WRITES
+            ):
+                receiver = ast.unparse(node.func.value)
+                if receiver == "request.session":  # the session row is the framework's
+                    continue
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node.func)}()")
+    assert not offenders, offenders

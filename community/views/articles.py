@@ -31,8 +31,7 @@ from community.diffs import revision_diffs
 from community.forms import ArticleFeedbackForm, ArticleFilterForm, ArticleForm
 from community.markdown import render_markdown
 from community.models import Article, ArticleFeedback, ArticleRevision, Question
-from community.views.helpers import invalid, viewer
-from community.views.search import session_key
+from community.views.helpers import invalid, session_key, viewer
 
 
 def _visible(request: HttpRequest) -> Any:

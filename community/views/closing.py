@@ -13,7 +13,7 @@ from community.actions.closing import lock_thread, unlock_thread, vote_to_close,
 from community.actions.redaction import MIN_LENGTH, RedactionError, redact
 from community.models import Answer, Comment, Question
 from community.views.helpers import close_request, viewer
-from community.views.questions import render_question
+from community.views.question_page import render_question
 
 
 def _question(request: HttpRequest, pk: int) -> Question:

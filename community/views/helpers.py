@@ -63,3 +63,9 @@ def close_request(request: HttpRequest, question: Question) -> tuple[str, Questi
     if original is None or original.pk == question.pk:
         return reason, None, "Give the number or the link of the question it duplicates."
     return reason, original, ""
+
+
+def session_key(request: HttpRequest) -> str:
+    if not request.session.session_key:
+        request.session.save()  # anonymous visitors too: deflection counts them
+    return request.session.session_key or ""

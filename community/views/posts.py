@@ -30,7 +30,7 @@ from community.markdown import render_markdown
 from community.models import Answer, Comment, Question
 from community.ratelimits import too_fast
 from community.views.helpers import after_edit, invalid, question_by_reference, viewer
-from community.views.questions import render_question
+from community.views.question_page import render_question
 
 
 def _question(request: HttpRequest, pk: int) -> Question:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from accounts.actions import update_profile
 from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.ranks import next_rank, progress_to_next
@@ -74,7 +75,7 @@ def profile_edit_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=user)
         if form.is_valid():
-            form.save()
+            update_profile(user, changes=form.cleaned_data)
             messages.success(request, "Your profile was saved.")
             return redirect(user.get_absolute_url())
         return render(request, "community/profile_edit.html", {"form": form}, status=400)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -17,22 +16,17 @@ from taggit.models import Tag
 from community import permissions
 from community.actions.questions import ask_question, delete_question, edit_question, restore_question
 from community.diffs import revision_diffs
-from community.extensions import question_panels
-from community.forms import AnswerForm, CommentForm, QuestionEditForm, QuestionFilterForm, QuestionForm
+from community.forms import QuestionEditForm, QuestionFilterForm, QuestionForm
 from community.models import (
     Answer,
     Category,
-    CloseReason,
-    CloseVote,
-    CloseVoteKind,
     Question,
     Revision,
     TagInfo,
 )
-from community.querysets import question_page
 from community.ratelimits import too_fast
 from community.views.helpers import after_edit, invalid, viewer
-from community.views.search import related_to
+from community.views.question_page import render_question
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
@@ -104,81 +98,6 @@ def question_detail_view(request: HttpRequest, pk: int, slug: str) -> HttpRespon
     if slug != question.slug:
         return redirect(question, permanent=True)
     return render_question(request, question)
-
-
-def render_question(
-    request: HttpRequest,
-    question: Question,
-    *,
-    answer_form: AnswerForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    page = question_page(question, viewer(request))
-    return render(
-        request,
-        "community/question_detail.html",
-        {
-            "question": question,
-            "page": page,
-            "answer_form": answer_form or AnswerForm(),
-            "comment_form": CommentForm(),
-            "structured_data": json.dumps(qa_page_data(request, page.question, page.answers)),
-            "related": related_to(question),
-            "panels": question_panels(question, request),
-            "closing": closing_panel(question, request.user),
-        },
-        status=status,
-    )
-
-
-def closing_panel(question: Question, user: Any) -> dict[str, Any] | None:
-    """What the close/reopen form shows a member who may vote: the votes so far, and
-    whether they have voted (one query, for those members only)."""
-    if not permissions.can_vote_close(user, question):
-        return None
-    kind = CloseVoteKind.REOPEN if question.closed_at else CloseVoteKind.CLOSE
-    voters = set(
-        CloseVote.objects.filter(question=question, kind=kind, is_active=True).values_list("voter", flat=True)
-    )
-    return {
-        "kind": kind,
-        "votes": len(voters),
-        "voted": user.pk in voters,
-        "needed": settings.COMMUNITY_CLOSE_VOTES,
-        "at_once": permissions.is_moderator(user),
-        "reasons": CloseReason.choices,
-    }
-
-
-def qa_page_data(request: HttpRequest, question: Question, answers: list[Answer]) -> dict[str, Any]:
-    """schema.org QAPage markup, so search engines show the accepted answer."""
-
-    def answer_data(answer: Answer) -> dict[str, Any]:
-        return {
-            "@type": "Answer",
-            "text": answer.body,
-            "upvoteCount": answer.score,
-            "dateCreated": answer.created_at.isoformat(),
-            "url": request.build_absolute_uri(answer.get_absolute_url()),
-            "author": {"@type": "Person", "name": answer.author.public_name},
-        }
-
-    main: dict[str, Any] = {
-        "@type": "Question",
-        "name": question.title,
-        "text": question.body,
-        "answerCount": len(answers),
-        "upvoteCount": question.score,
-        "dateCreated": question.created_at.isoformat(),
-        "author": {"@type": "Person", "name": question.author.public_name},
-    }
-    accepted = [a for a in answers if a.pk == question.accepted_answer_id]
-    if accepted:
-        main["acceptedAnswer"] = answer_data(accepted[0])
-    suggested = [answer_data(a) for a in answers if a.pk != question.accepted_answer_id]
-    if suggested:
-        main["suggestedAnswer"] = suggested
-    return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": main}
 
 
 @login_required

@@ -191,7 +191,7 @@ def test_a_broken_index_does_not_break_the_pages(client, question, monkeypatch):
         def search(self, query):
             raise OSError("index unreadable")
 
-    monkeypatch.setattr("community.views.search.get_engine", Broken)
+    monkeypatch.setattr("community.search.selectors.get_engine", Broken)
     assert client.get(question.get_absolute_url()).status_code == 200
     page = client.get("/search/", {"q": "export"})
     assert page.status_code == 200 and "Search is unavailable" in page.content.decode()

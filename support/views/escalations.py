@@ -4,7 +4,6 @@ get a 403 on all of them."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,10 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from community.actions.queues import QueueConflict
-from community.charts import series_chart
-from community.exports import csv_download
 from community.models import Question
 from support import permissions
 from support.actions.escalations import (
@@ -32,11 +28,9 @@ from support.actions.escalations import (
     reply_officially,
     request_help,
 )
-from support.dashboard import Dashboard, measure
 from support.forms import (
     PRIORITY_BANDS,
     AssignForm,
-    DashboardForm,
     EscalateForm,
     NoteForm,
     QueueFilterForm,
@@ -44,16 +38,12 @@ from support.forms import (
     StateForm,
 )
 from support.models import OPEN_STATES, Escalation, HelpRequestKind
-
-
-def _staff(request: HttpRequest) -> User:
-    permissions.check_can_work_queue(request.user)
-    return request.user  # type: ignore[return-value]
+from support.views.helpers import staff_member
 
 
 @login_required
 def queue_view(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = staff_member(request)
     form = QueueFilterForm(request.GET)
     if not form.is_valid():
         return render(request, "support/queue.html", {"form": form}, status=400)
@@ -89,7 +79,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 
 
 def _escalation(request: HttpRequest, pk: int) -> Escalation:
-    _staff(request)
+    staff_member(request)
     return get_object_or_404(
         Escalation.objects.select_related("question__author", "question__category", "assignee", "opened_by"),
         pk=pk,
@@ -128,7 +118,7 @@ def _conflict(request: HttpRequest, escalation: Escalation, error: QueueConflict
 def claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _escalation(request, pk)
     try:
-        claim_escalation(escalation, by=_staff(request))
+        claim_escalation(escalation, by=staff_member(request))
     except QueueConflict as error:
         return _conflict(request, escalation, error)
     return _done(request, escalation, "It is yours now.")
@@ -139,7 +129,7 @@ def claim_view(request: HttpRequest, pk: int) -> HttpResponse:
 def release_view(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _escalation(request, pk)
     try:
-        release_escalation(escalation, by=_staff(request))
+        release_escalation(escalation, by=staff_member(request))
     except QueueConflict as error:
         return _conflict(request, escalation, error)
     return _done(request, escalation, "Released back to the queue.")
@@ -154,7 +144,7 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose a support staff member to assign it to.")
         return redirect(escalation)
     try:
-        assign_escalation(escalation, to=form.cleaned_data["to"], by=_staff(request))
+        assign_escalation(escalation, to=form.cleaned_data["to"], by=staff_member(request))
     except QueueConflict as error:
         return _conflict(request, escalation, error)
     return _done(request, escalation, f"Assigned to {form.cleaned_data['to'].public_name}.")
@@ -170,7 +160,7 @@ def state_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(escalation)
     try:
         change_state(
-            escalation, form.cleaned_data["state"], by=_staff(request), note=form.cleaned_data["note"]
+            escalation, form.cleaned_data["state"], by=staff_member(request), note=form.cleaned_data["note"]
         )
     except QueueConflict as error:
         return _conflict(request, escalation, error)
@@ -184,7 +174,7 @@ def note_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST, prefix="note")
     if not form.is_valid():
         return escalation_detail_view(request, pk, note_form=form, status=400)
-    add_note(escalation, by=_staff(request), body=form.cleaned_data["body"])
+    add_note(escalation, by=staff_member(request), body=form.cleaned_data["body"])
     return _done(request, escalation, "Note added (staff only).")
 
 
@@ -195,7 +185,7 @@ def reply_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST, prefix="reply")
     if not form.is_valid():
         return escalation_detail_view(request, pk, reply_form=form, status=400)
-    reply_officially(escalation, by=_staff(request), body=form.cleaned_data["body"])
+    reply_officially(escalation, by=staff_member(request), body=form.cleaned_data["body"])
     return _done(request, escalation, "Official reply posted on the thread.")
 
 
@@ -225,81 +215,3 @@ def escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     messages.success(request, "Sent to support with your reason.")
     return redirect(question)
-
-
-def _period(data: dict[str, Any]) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    if data.get("since") or data.get("until"):
-        until = data.get("until") or timezone.localdate()
-        since = data.get("since") or until - timedelta(days=30)
-        return (
-            datetime.combine(since, time.min, tzinfo=zone),
-            datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone),
-        )
-    end = datetime.combine(timezone.localdate() + timedelta(days=1), time.min, tzinfo=zone)
-    return end - timedelta(days=data.get("period") or 30), end
-
-
-@login_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
-    _staff(request)
-    form = DashboardForm(request.GET)
-    if not form.is_valid():
-        return render(request, "support/dashboard.html", {"form": form}, status=400)
-    start, end = _period(form.cleaned_data)
-    board = measure(start, end)
-    if form.cleaned_data["format"] == "csv":
-        return _csv(board)
-    labels = [row.day.strftime("%b %-d") for row in board.days]
-    charts = {
-        "daily": series_chart(
-            "bar",
-            labels,
-            {
-                "Solved without staff": [row.solved_without_staff for row in board.days],
-                "Escalated to staff": [row.escalated for row in board.days],
-                "Other questions": [
-                    row.asked - row.solved_without_staff - row.escalated for row in board.days
-                ],
-            },
-            title="Questions asked per day",
-            stacked=True,
-        ),
-        "backlog": series_chart(
-            "bar",
-            [label for label, _ in board.backlog],
-            {"Open escalations": [count for _, count in board.backlog]},
-            title="Open escalations by age",
-        ),
-    }
-    return render(request, "support/dashboard.html", {"form": form, "board": board, "charts": charts})
-
-
-def _csv(board: Dashboard) -> HttpResponse:
-    response, writer = csv_download(f"askwell-support-{board.start:%Y-%m-%d}-{board.end:%Y-%m-%d}.csv")
-    writer.writerow(["day", "asked", "solved_without_staff", "escalated"])
-    for row in board.days:
-        writer.writerow([row.day.isoformat(), row.asked, row.solved_without_staff, row.escalated])
-    writer.writerow([])
-    writer.writerow(["metric", "value"])
-    for name, value in [
-        ("questions asked", board.asked),
-        ("deflection rate (solved without staff)", board.deflection_rate),
-        ("solved rate", board.solved_rate),
-        ("escalation rate", board.escalation_rate),
-        ("SLA breaches", board.breaches),
-        ("first reply, community, median hours", board.first_reply("community", 0.5)),
-        ("first reply, community, p90 hours", board.first_reply("community", 0.9)),
-        ("first reply, staff, median hours", board.first_reply("staff", 0.5)),
-        ("first reply, staff, p90 hours", board.first_reply("staff", 0.9)),
-        *[(f"deflection events: {label}", count) for label, count in board.deflection.items()],
-    ]:
-        writer.writerow(
-            [name, "" if value is None else (round(value, 4) if isinstance(value, float) else value)]
-        )
-    writer.writerow([])
-    writer.writerow(["top community answerer", "username", "accepted", "answers"])
-    for answerer in board.top_answerers:
-        name = answerer["author__display_name"] or answerer["author__username"]
-        writer.writerow([name, answerer["author__username"], answerer["accepted"], answerer["answers"]])
-    return response

@@ -1,0 +1,53 @@
+"""The reads pages make of the search index: a search that never turns a page into a
+500, similar-question hints, and a question's related threads."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from community.models import LinkKind, QuestionLink
+from community.search import SearchHit, SearchQuery, SearchResults, get_engine
+
+logger = logging.getLogger("askwell.search")
+
+
+def safe_search(query: SearchQuery) -> SearchResults:
+    """Search, but never let a broken or missing index turn a page into a 500."""
+    try:
+        return get_engine().search(query)
+    except Exception:  # the engine's failures vary (index missing, locked, corrupt)
+        logger.exception("Search failed for %r", query.text[:100])
+        return SearchResults(notices=["Search is unavailable right now; please try again shortly."])
+
+
+SIMILAR_LIMIT = 5
+
+
+def without_listed_duplicates(hits: list[SearchHit]) -> list[SearchHit]:
+    """Hints and related threads: a thread closed as a duplicate is left out when its
+    original is listed too (one query, only when there are question hits)."""
+    ids = {hit.question_id for hit in hits if hit.kind == "question"}
+    if len(ids) < 2:
+        return hits
+    duplicates = set(
+        QuestionLink.objects.filter(
+            kind=LinkKind.DUPLICATE, source_id__in=ids, target_id__in=ids, source__closed_at__isnull=False
+        ).values_list("source_id", flat=True)
+    )
+    return [hit for hit in hits if not (hit.kind == "question" and hit.question_id in duplicates)]
+
+
+def similar_to(title: str) -> SearchResults:
+    """Hints for a title being typed on the ask page (articles first, as search ranks)."""
+    results = safe_search(SearchQuery(text=title, per_page=SIMILAR_LIMIT))
+    results.hits = without_listed_duplicates(results.hits)
+    return results
+
+
+def related_to(question: Any) -> list[Any]:
+    """Threads related to a question, for its page (best first, itself excluded)."""
+    query = SearchQuery(
+        text=question.title, per_page=SIMILAR_LIMIT, exclude_keys=(f"question:{question.pk}",)
+    )
+    return without_listed_duplicates(safe_search(query).hits)

@@ -1,0 +1,96 @@
+"""The support dashboard: deflection, reply times and escalations for a period, as a page
+with charts or as CSV."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from community.charts import series_chart
+from community.exports import csv_download
+from support.dashboard import Dashboard, measure
+from support.forms import DashboardForm
+from support.views.helpers import staff_member
+
+
+def _period(data: dict[str, Any]) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    if data.get("since") or data.get("until"):
+        until = data.get("until") or timezone.localdate()
+        since = data.get("since") or until - timedelta(days=30)
+        return (
+            datetime.combine(since, time.min, tzinfo=zone),
+            datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone),
+        )
+    end = datetime.combine(timezone.localdate() + timedelta(days=1), time.min, tzinfo=zone)
+    return end - timedelta(days=data.get("period") or 30), end
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    staff_member(request)
+    form = DashboardForm(request.GET)
+    if not form.is_valid():
+        return render(request, "support/dashboard.html", {"form": form}, status=400)
+    start, end = _period(form.cleaned_data)
+    board = measure(start, end)
+    if form.cleaned_data["format"] == "csv":
+        return _csv(board)
+    labels = [row.day.strftime("%b %-d") for row in board.days]
+    charts = {
+        "daily": series_chart(
+            "bar",
+            labels,
+            {
+                "Solved without staff": [row.solved_without_staff for row in board.days],
+                "Escalated to staff": [row.escalated for row in board.days],
+                "Other questions": [
+                    row.asked - row.solved_without_staff - row.escalated for row in board.days
+                ],
+            },
+            title="Questions asked per day",
+            stacked=True,
+        ),
+        "backlog": series_chart(
+            "bar",
+            [label for label, _ in board.backlog],
+            {"Open escalations": [count for _, count in board.backlog]},
+            title="Open escalations by age",
+        ),
+    }
+    return render(request, "support/dashboard.html", {"form": form, "board": board, "charts": charts})
+
+
+def _csv(board: Dashboard) -> HttpResponse:
+    response, writer = csv_download(f"askwell-support-{board.start:%Y-%m-%d}-{board.end:%Y-%m-%d}.csv")
+    writer.writerow(["day", "asked", "solved_without_staff", "escalated"])
+    for row in board.days:
+        writer.writerow([row.day.isoformat(), row.asked, row.solved_without_staff, row.escalated])
+    writer.writerow([])
+    writer.writerow(["metric", "value"])
+    for name, value in [
+        ("questions asked", board.asked),
+        ("deflection rate (solved without staff)", board.deflection_rate),
+        ("solved rate", board.solved_rate),
+        ("escalation rate", board.escalation_rate),
+        ("SLA breaches", board.breaches),
+        ("first reply, community, median hours", board.first_reply("community", 0.5)),
+        ("first reply, community, p90 hours", board.first_reply("community", 0.9)),
+        ("first reply, staff, median hours", board.first_reply("staff", 0.5)),
+        ("first reply, staff, p90 hours", board.first_reply("staff", 0.9)),
+        *[(f"deflection events: {label}", count) for label, count in board.deflection.items()],
+    ]:
+        writer.writerow(
+            [name, "" if value is None else (round(value, 4) if isinstance(value, float) else value)]
+        )
+    writer.writerow([])
+    writer.writerow(["top community answerer", "username", "accepted", "answers"])
+    for answerer in board.top_answerers:
+        name = answerer["author__display_name"] or answerer["author__username"]
+        writer.writerow([name, answerer["author__username"], answerer["accepted"], answerer["answers"]])
+    return response
