@@ -7,11 +7,13 @@ from django.utils.functional import SimpleLazyObject
 
 from community import permissions
 from community.actions.review import counts
+from community.extensions import work_queues
 from community.models import Notification, ReviewKind
 
 
 def header(request: HttpRequest) -> dict[str, Any]:
-    """The unread notification count in the header, counted only if a template shows it."""
+    """The header's counts and links, each computed only if a template shows it. The links
+    ask the permission layer (never ``is_staff`` in a template)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_notifications": 0}
@@ -20,6 +22,8 @@ def header(request: HttpRequest) -> dict[str, Any]:
             lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         ),
         "can_review": SimpleLazyObject(lambda: permissions.can_review(user)),
+        "works_a_queue": SimpleLazyObject(lambda: any(queue.works_it(user) for queue in work_queues())),
+        "can_use_admin": SimpleLazyObject(lambda: permissions.can_use_admin(user)),
         "review_badges": SimpleLazyObject(lambda: _review_badges(user)),
     }
 

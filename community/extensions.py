@@ -10,6 +10,8 @@ support → community → accounts).
 - ``work queues``: queue models whose items a person can hold, for the "My work" page.
 - ``feedback tags``: the tags that route a thread to product feedback (reviewers add one
   to route a post there).
+- ``permission rules``: modules of ``can_*`` rules that the ``{% can %}`` template tag
+  answers from, after community's own (support registers ``support.permissions``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ _listeners: list[ThreadListener] = []
 _queues: list[WorkQueue] = []
 _idea_checks: list[Callable[[Question], bool]] = []
 _feedback_tags: list[Callable[[], list[str]]] = []
+_rule_modules: list[Any] = []
 
 
 @dataclass(frozen=True)
@@ -99,3 +102,19 @@ def register_feedback_tags(provider: Callable[[], list[str]]) -> None:
 
 def feedback_tags() -> list[str]:
     return sorted({tag for provider in _feedback_tags for tag in provider()})
+
+
+def register_permission_rules(module: Any) -> None:
+    if module not in _rule_modules:
+        _rule_modules.append(module)
+
+
+def permission_rule(name: str) -> Callable[..., bool] | None:
+    """The ``can_<name>`` rule of community's permissions or of a registered module."""
+    from community import permissions
+
+    for module in (permissions, *_rule_modules):
+        rule = getattr(module, f"can_{name}", None)
+        if rule is not None:
+            return rule  # type: ignore[no-any-return]
+    return None

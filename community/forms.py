@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from taggit.models import Tag
 
 from community import permissions
 from community.models import Category, FlagReason, Question
@@ -111,15 +111,11 @@ class QuestionForm(forms.Form):
 
     def clean_tags(self) -> list[str]:
         tags: list[str] = self.cleaned_data["tags"]
-        if self.user is None or not tags or permissions.can_create_tags(self.user):
-            return tags
-        existing = set(Tag.objects.filter(name__in=tags).values_list("name", flat=True))
-        new = [tag for tag in tags if tag not in existing]
-        if new:
-            raise forms.ValidationError(
-                "New tags need %(points)s reputation, so choose from the existing tags instead of: %(new)s.",
-                params={"points": settings.COMMUNITY_PRIVILEGES["create_tags"], "new": ", ".join(new)},
-            )
+        if self.user is not None:
+            try:  # the rule lives in permissions; the form only shows its reason beside the field
+                permissions.check_can_use_tags(self.user, tags)
+            except PermissionDenied as refused:
+                raise forms.ValidationError(str(refused)) from refused
         return tags
 
     def clean_title(self) -> str:

@@ -68,6 +68,29 @@ def can_create_tags(user: Viewer) -> bool:
     return holds(user, "create_tags")
 
 
+def _new_tags(tags: list[str]) -> list[str]:
+    from taggit.models import Tag
+
+    existing = set(Tag.objects.filter(name__in=tags).values_list("name", flat=True))
+    return [tag for tag in tags if tag not in existing]
+
+
+def can_use_tags(user: Viewer, tags: list[str]) -> bool:
+    """Existing tags are free; creating one that does not exist yet is a privilege."""
+    return not tags or can_create_tags(user) or not _new_tags(tags)
+
+
+def check_can_use_tags(user: Viewer, tags: list[str]) -> None:
+    if not tags or can_create_tags(user):
+        return
+    new = _new_tags(tags)
+    _require(
+        not new,
+        _("New tags need %(points)s reputation, so choose from the existing tags instead of: %(new)s.")
+        % {"points": settings.COMMUNITY_PRIVILEGES["create_tags"], "new": ", ".join(new)},
+    )
+
+
 def _is_author(user: Viewer, post: Post) -> bool:
     return user.is_authenticated and post.author_id == user.pk
 
@@ -84,6 +107,16 @@ def check_can_write(user: Viewer) -> None:
             % {"until": f"{user.suspended_until:%B %-d, %Y}", "reason": user.suspension_reason}  # type: ignore[union-attr]
         )
     _require(can_write(user), _("Log in to take part."))
+
+
+def can_use_admin(user: Viewer) -> bool:
+    """Django's admin site (configuration and look-ups): its own staff flag decides."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def can_see_suspension_reason(user: Viewer, member: User) -> bool:
+    """The member themself, and support staff (who suspend), read why a member is suspended."""
+    return bool(user.is_authenticated and (user.pk == member.pk or is_support_staff(user)))
 
 
 def can_suspend(user: Viewer, member: User) -> bool:
@@ -282,6 +315,7 @@ def can_say_solved_it(user: Viewer, question: Question) -> bool:
 def check_can_say_solved_it(user: Viewer, question: Question) -> None:
     check_can_write(user)
     _require(not _is_author(user, question), _("This is your own question; accept an answer instead."))
+    _require(not question.is_deleted, _("This question has been deleted."))
 
 
 def can_capture_article(user: Viewer, question: Question) -> bool:
@@ -316,7 +350,7 @@ def can_review_article(user: Viewer, article: Article | None = None) -> bool:
     return can_write(user) and is_support_staff(user)
 
 
-def check_can_review_article(user: Viewer) -> None:
+def check_can_review_article(user: Viewer, article: Article | None = None) -> None:
     _require(can_review_article(user), _("Only support staff review knowledge articles."))
 
 
@@ -344,19 +378,27 @@ def check_can_mark_helped(user: Viewer, answer: Answer) -> None:
     _require(can_mark_helped(user, answer), _("Only the asker can say an official answer helped."))
 
 
-def can_merge(user: Viewer, question: Question) -> bool:
-    """Marking a thread a duplicate and merging it: advocates, staff and product managers."""
+def can_merge(user: Viewer, question: Question, into: Question | None = None) -> bool:
+    """Marking a thread a duplicate and merging it (into another live question, when one
+    is named): advocates, staff and product managers."""
     return (
-        can_write(user) and not question.is_deleted and (is_advocate(user) or has_role(user, PRODUCT_MANAGER))
+        can_write(user)
+        and not question.is_deleted
+        and (is_advocate(user) or has_role(user, PRODUCT_MANAGER))
+        and (into is None or (into.pk != question.pk and not into.is_deleted))
     )
 
 
-def check_can_merge(user: Viewer, duplicate: Question, into: Question) -> None:
+def check_can_merge(user: Viewer, duplicate: Question, into: Question | None = None) -> None:
+    check_can_write(user)
     _require(
-        can_merge(user, duplicate), _("Only advocates, staff and product managers can merge duplicates.")
+        is_advocate(user) or has_role(user, PRODUCT_MANAGER),
+        _("Only advocates, staff and product managers can merge duplicates."),
     )
-    _require(duplicate.pk != into.pk, _("A question cannot be a duplicate of itself."))
-    _require(not into.is_deleted, _("That question has been deleted."))
+    _require(not duplicate.is_deleted, _("This question has been deleted."))
+    if into is not None:
+        _require(duplicate.pk != into.pk, _("A question cannot be a duplicate of itself."))
+        _require(not into.is_deleted, _("That question has been deleted."))
 
 
 def can_flag(user: Viewer, post: Post) -> bool:
@@ -382,6 +424,10 @@ def check_can_review(user: Viewer) -> None:
 
 def can_read_audit_log(user: Viewer) -> bool:
     return is_support_staff(user)
+
+
+def check_can_read_audit_log(user: Viewer) -> None:
+    _require(can_read_audit_log(user), _("Only staff can read the audit log."))
 
 
 def can_vote_close(user: Viewer, question: Question) -> bool:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from accounts.models import User
     from community.models import Question
-    from support.models import FeedbackItem
+    from support.models import Digest, FeedbackItem
 
     Viewer: TypeAlias = User | AnonymousUser
 
@@ -83,6 +83,31 @@ def check_can_triage_feedback(user: Viewer) -> None:
     _require(
         can_triage_feedback(user), _("Only product managers and support staff can see feedback inboxes.")
     )
+
+
+def can_open_feedback_item(user: Viewer, item: FeedbackItem) -> bool:
+    """A feedback item's page: items of the person's teams, and triage items (no team)."""
+    from support.querysets import teams_visible_to
+
+    return can_triage_feedback(user) and (
+        item.team_id is None or teams_visible_to(user).filter(pk=item.team_id).exists()
+    )
+
+
+def check_can_open_feedback_item(user: Viewer, item: FeedbackItem) -> None:
+    check_can_triage_feedback(user)
+    _require(can_open_feedback_item(user, item), _("This item belongs to another team."))
+
+
+def can_read_digest(user: Viewer, digest: Digest) -> bool:
+    from support.querysets import teams_visible_to
+
+    return teams_visible_to(user).filter(pk=digest.team_id).exists()
+
+
+def check_can_read_digest(user: Viewer, digest: Digest) -> None:
+    check_can_triage_feedback(user)
+    _require(can_read_digest(user, digest), _("This digest belongs to another team."))
 
 
 def can_answer_feedback(user: Viewer, item: FeedbackItem) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 
 def count_per_question(queryset: Any) -> Coalesce:
@@ -27,3 +29,31 @@ def first_official_comment_at() -> Subquery:
     from community.models import Comment
 
     return first_on_question(Comment.objects.filter(is_official=True))
+
+
+def feedback_with_signals(items: Any) -> Any:
+    """Demand ("me too" and followers), support cost (escalations and "me too") and this
+    week's trend (new "me too"s), each one subquery: no join multiplies another."""
+    from community.models import Follow, MeToo
+    from support.models import Escalation
+
+    week = timezone.now() - timedelta(days=7)
+    return items.select_related("question__author", "team").annotate(
+        followers=count_per_question(Follow.objects.filter(question=OuterRef("question"))),
+        escalation_count=count_per_question(Escalation.objects.filter(question=OuterRef("question"))),
+        trend=count_per_question(MeToo.objects.filter(question=OuterRef("question"), created_at__gte=week)),
+        demand=F("question__me_too_count") + F("followers"),
+    )
+
+
+def teams_visible_to(user: Any) -> Any:
+    """The product teams whose inbox and digests a person sees: every team for admins and
+    support staff, their own teams for product managers, none for anyone else."""
+    from support import permissions
+    from support.models import ProductTeam
+
+    if not permissions.can_triage_feedback(user):
+        return ProductTeam.objects.none()
+    if user.is_superuser or permissions.can_work_queue(user):
+        return ProductTeam.objects.all()
+    return ProductTeam.objects.filter(members=user)

@@ -89,3 +89,14 @@ def test_views_write_nothing_themselves(package):
                     continue
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node.func)}()")
     assert not offenders, offenders
+
+
+def test_templates_ask_the_permission_layer_never_the_user_flags():
+    """Roles are groups and ranks, answered in permissions; ``is_staff`` is Django admin's
+    own flag and says nothing about who works the support queue."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if any(flag in path.read_text() for flag in ("is_staff", "is_superuser", ".groups"))
+    ]
+    assert not offenders, offenders

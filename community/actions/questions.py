@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from taggit.models import Tag
 
 from accounts.models import User
 from community import permissions
@@ -39,7 +36,7 @@ def ask_question(
         last_activity_at=now,
         asker_active_at=now,
     )
-    check_new_tags_allowed(author, tags)
+    permissions.check_can_use_tags(author, tags)
     question.tags.set(tags)
     record_revision(question, author=author, at=now)
     follow_question(question, user=author)
@@ -87,7 +84,7 @@ def edit_question(
     question.last_activity_at = now
     if by.pk == question.author_id:
         question.asker_active_at = now
-    check_new_tags_allowed(by, tags)
+    permissions.check_can_use_tags(by, tags)
     question.save()
     question.tags.set(tags)
     record_revision(question, author=by, at=now, summary=summary)
@@ -113,16 +110,3 @@ def restore_question(question: Question, *, by: User) -> None:
     permissions.check_can_restore(by, question)
     if reinstate(question, by=by):
         audit_if_moderated("undelete", question, by=by)
-
-
-def check_new_tags_allowed(user: User, tags: list[str]) -> None:
-    """Creating a tag that does not exist yet is a privilege (existing tags are free)."""
-    if not tags or permissions.can_create_tags(user):
-        return
-    existing = set(Tag.objects.filter(name__in=tags).values_list("name", flat=True))
-    new = [tag for tag in tags if tag not in existing]
-    if new:
-        raise PermissionDenied(
-            f"Creating new tags ({', '.join(new)}) needs {settings.COMMUNITY_PRIVILEGES['create_tags']} "
-            "reputation; please choose existing tags."
-        )

@@ -19,8 +19,10 @@ _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 @register.simple_tag
 def can(user: Any, rule: str, obj: Any = None) -> bool:
     """``{% can request.user "edit" answer as may_edit %}`` → permissions.can_edit(user, answer);
-    rules about no object in particular take none (``{% can user "nominate_mvp" as ok %}``)."""
-    check = getattr(permissions, f"can_{rule}", None)
+    rules about no object in particular take none (``{% can user "nominate_mvp" as ok %}``).
+    Support's rules answer too (``{% can user "work_queue" as ok %}``), through the
+    permission-rules extension point."""
+    check = extensions.permission_rule(rule)
     if check is None:
         raise template.TemplateSyntaxError(f"Unknown permission rule {rule!r}")
     return bool(check(user) if obj is None else check(user, obj))

@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -191,8 +190,7 @@ def article_feedback_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def article_reviewed_view(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(_visible(request), pk=pk)
-    if not permissions.can_review_article(request.user):
-        raise PermissionDenied("Only support staff review knowledge articles.")
+    permissions.check_can_review_article(request.user, article)
     article = mark_reviewed(article, by=viewer(request))
     messages.success(request, f"Marked as reviewed; next review by {article.review_by:%B %-d, %Y}.")
     return redirect(article)

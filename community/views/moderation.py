@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -260,8 +259,7 @@ def my_flags_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_log_view(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_read_audit_log(request.user):
-        raise PermissionDenied("Only staff can read the audit log.")
+    permissions.check_can_read_audit_log(request.user)
     entries = AuditEntry.objects.select_related("actor", "content_type")
     # NUL characters are no part of any action or username (and PostgreSQL refuses them).
     action = request.GET.get("action", "").replace("\x00", "")[:40]

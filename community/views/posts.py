@@ -263,8 +263,7 @@ def preview_view(request: HttpRequest) -> HttpResponse:
 def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Merge this question, as a duplicate, into another (its number or its link)."""
     duplicate = _question(request, pk)
-    if not permissions.can_merge(viewer(request), duplicate):
-        raise PermissionDenied("Only advocates, staff and product managers can merge duplicates.")
+    permissions.check_can_merge(viewer(request), duplicate)
     into = question_by_reference(request, request.POST.get("into", ""))
     if into is None:
         messages.error(request, "Give the number or the link of the question this one duplicates.")

@@ -3,53 +3,28 @@ roadmap."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from community.actions.queues import QueueConflict
 from community.exports import csv_download
-from community.models import Follow, MeToo
 from support import permissions
 from support.actions.feedback import claim_feedback, feedback_tags, release_feedback, send_to_team, set_status
 from support.forms import BulkStatusForm, FeedbackFilterForm, FeedbackStatusForm, SendToTeamForm
-from support.models import Digest, Escalation, FeedbackItem, FeedbackStatus, ProductTeam
-from support.querysets import count_per_question
+from support.models import Digest, FeedbackItem, FeedbackStatus
+from support.querysets import feedback_with_signals, teams_visible_to
 
 SORTS = {
     "demand": ("-demand", "-question__created_at"),
     "age": ("-question__created_at",),
     "trend": ("-trend", "-demand"),
 }
-
-
-def with_signals(items: Any) -> Any:
-    """Demand ("me too" and followers), support cost (escalations and "me too") and this
-    week's trend (new "me too"s), each one subquery: no join multiplies another."""
-    week = timezone.now() - timedelta(days=7)
-    return items.select_related("question__author", "team").annotate(
-        followers=count_per_question(Follow.objects.filter(question=OuterRef("question"))),
-        escalation_count=count_per_question(Escalation.objects.filter(question=OuterRef("question"))),
-        trend=count_per_question(MeToo.objects.filter(question=OuterRef("question"), created_at__gte=week)),
-        demand=F("question__me_too_count") + F("followers"),
-    )
-
-
-def _teams(user: User) -> Any:
-    if user.is_superuser or permissions.can_work_queue(user):
-        return ProductTeam.objects.all()
-    return ProductTeam.objects.filter(members=user)
 
 
 @login_required
@@ -60,7 +35,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "support/feedback_inbox.html", {"form": form}, status=400)
     data = form.cleaned_data
-    items = FeedbackItem.objects.filter(team__in=_teams(user))
+    items = FeedbackItem.objects.filter(team__in=teams_visible_to(user))
     if data["kind"]:
         items = items.filter(kind=data["kind"])
     if data["status"]:
@@ -68,7 +43,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     if data["tag"]:
         items = items.filter(question__tags__name=data["tag"])
     sort = data["sort"] or "demand"
-    items = with_signals(items).order_by(*SORTS[sort], "pk")
+    items = feedback_with_signals(items).order_by(*SORTS[sort], "pk")
     page = Paginator(items, settings.COMMUNITY_QUESTIONS_PER_PAGE).get_page(data["page"] or 1)
     return render(
         request,
@@ -80,7 +55,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             "query": {k: v for k, v in data.items() if v and k != "page"},
             "status_form": FeedbackStatusForm(),
             "kinds": sorted(feedback_tags()),
-            "teams": _teams(user),
+            "teams": teams_visible_to(user),
         },
     )
 
@@ -90,7 +65,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 def bulk_status_view(request: HttpRequest) -> HttpResponse:
     permissions.check_can_triage_feedback(request.user)
     user: User = request.user  # type: ignore[assignment]
-    visible = list(FeedbackItem.objects.filter(team__in=_teams(user)).values_list("pk", flat=True))
+    visible = list(FeedbackItem.objects.filter(team__in=teams_visible_to(user)).values_list("pk", flat=True))
     form = BulkStatusForm(request.POST, item_ids=visible)
     if not form.is_valid():
         messages.error(request, "Choose at least one item of your team's and a status.")
@@ -105,10 +80,8 @@ def bulk_status_view(request: HttpRequest) -> HttpResponse:
 
 def _item(request: HttpRequest, pk: int) -> FeedbackItem:
     permissions.check_can_triage_feedback(request.user)
-    item = get_object_or_404(with_signals(FeedbackItem.objects.all()), pk=pk)
-    user: User = request.user  # type: ignore[assignment]
-    if item.team_id is not None and not _teams(user).filter(pk=item.team_id).exists():
-        raise PermissionDenied("This item belongs to another team.")
+    item = get_object_or_404(feedback_with_signals(FeedbackItem.objects.all()), pk=pk)
+    permissions.check_can_open_feedback_item(request.user, item)
     return item
 
 
@@ -149,7 +122,7 @@ def item_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def triage_view(request: HttpRequest) -> HttpResponse:
     permissions.check_can_triage_feedback(request.user)
-    items = with_signals(FeedbackItem.objects.filter(team__isnull=True)).order_by(
+    items = feedback_with_signals(FeedbackItem.objects.filter(team__isnull=True)).order_by(
         "-demand", "-created_at", "pk"
     )
     page = Paginator(items, settings.COMMUNITY_QUESTIONS_PER_PAGE).get_page(request.GET.get("page") or 1)
@@ -210,7 +183,7 @@ def roadmap_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def digest_list_view(request: HttpRequest) -> HttpResponse:
     permissions.check_can_triage_feedback(request.user)
-    digests = Digest.objects.filter(team__in=_teams(request.user)).select_related("team")  # type: ignore[arg-type]
+    digests = Digest.objects.filter(team__in=teams_visible_to(request.user)).select_related("team")  # type: ignore[arg-type]
     page = Paginator(digests, settings.COMMUNITY_QUESTIONS_PER_PAGE).get_page(request.GET.get("page") or 1)
     return render(request, "support/digest_list.html", {"page": page, "query": {}})
 
@@ -219,8 +192,7 @@ def digest_list_view(request: HttpRequest) -> HttpResponse:
 def digest_view(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.check_can_triage_feedback(request.user)
     digest = get_object_or_404(Digest.objects.select_related("team"), pk=pk)
-    if not _teams(request.user).filter(pk=digest.team_id).exists():  # type: ignore[arg-type]
-        raise PermissionDenied("This digest belongs to another team.")
+    permissions.check_can_read_digest(request.user, digest)
     export = request.GET.get("format", "")
     if export == "json":
         as_json = JsonResponse({"digest_id": digest.pk, **digest.content}, json_dumps_params={"indent": 2})

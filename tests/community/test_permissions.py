@@ -81,3 +81,41 @@ def test_a_product_manager_has_no_support_powers(thread, product_manager):
     _question, answer = thread
     assert not permissions.can_accept(product_manager, answer)
     assert not permissions.can_see_deleted(product_manager)
+
+
+def test_the_header_follows_the_permission_layer_not_the_admin_flag(client, user_factory):
+    """Support staff whose admin flag was never set still get their links; someone with the
+    admin flag but no support role gets only the admin link (the queue would 403)."""
+    from accounts.models import User
+    from accounts.roles import SUPPORT_STAFF
+
+    staff = user_factory(roles=(SUPPORT_STAFF,))
+    User.objects.filter(pk=staff.pk).update(is_staff=False)
+    client.force_login(staff)
+    page = client.get("/").content.decode()
+    assert "Support queue" in page and "My work" in page and ">Admin<" not in page
+    assert client.get("/support/queue/").status_code == 200
+
+    flagged = user_factory(is_staff=True)
+    client.force_login(flagged)
+    page = client.get("/").content.decode()
+    assert "Support queue" not in page and "My work" not in page and ">Admin<" in page
+    assert client.get("/support/queue/").status_code == 403
+
+
+def test_the_suspension_reason_is_for_the_member_and_support_staff(client, user_factory, support_agent):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    suspended = user_factory(reputation=500)
+    User.objects.filter(pk=suspended.pk).update(
+        suspended_until=timezone.now() + timedelta(days=2), suspension_reason="Repeated spam links"
+    )
+    url = f"/users/{suspended.username}/"
+    flagged = user_factory(is_staff=True)  # the admin flag alone is no support role
+    for who, sees in ((suspended, True), (support_agent, True), (flagged, False), (user_factory(), False)):
+        client.force_login(who)
+        assert ("Repeated spam links" in client.get(url).content.decode()) is sees, who
