@@ -23,15 +23,21 @@ SORTS = ("newest", "active", "unanswered", "votes")
 STATUSES = ("open", "answered", "solved")
 
 
-class _PostQuerySet(models.QuerySet):
+class SoftDeletableQuerySet(models.QuerySet):
+    """The one rule for every soft-deletable row (posts, articles): deleted rows are hidden
+    from everyone but moderators, who can restore them."""
+
     def visible_to(self, user: Viewer) -> Self:
-        """Soft-deleted rows are hidden from everyone but staff."""
         if permissions.can_see_deleted(user):
             return self
-        return self.filter(is_deleted=False)
+        return self.filter(is_deleted=False).in_visible_threads()
+
+    def in_visible_threads(self) -> Self:
+        """Rows whose thread is not deleted either (only answers and comments have one)."""
+        return self
 
 
-class QuestionQuerySet(_PostQuerySet):
+class QuestionQuerySet(SoftDeletableQuerySet):
     def for_listing(self) -> Self:
         return self.select_related("author", "category").prefetch_related("tags", "author__groups")
 
@@ -54,12 +60,47 @@ class QuestionQuerySet(_PostQuerySet):
         return self.order_by("-created_at", "-pk")
 
 
-class AnswerQuerySet(_PostQuerySet):
+class AnswerQuerySet(SoftDeletableQuerySet):
+    def in_visible_threads(self) -> Self:
+        return self.filter(question__is_deleted=False)
+
+
+class CommentQuerySet(SoftDeletableQuerySet):
+    def in_visible_threads(self) -> Self:
+        on_question = Q(question__isnull=False, question__is_deleted=False)
+        on_answer = Q(answer__isnull=False, answer__is_deleted=False, answer__question__is_deleted=False)
+        return self.filter(on_question | on_answer)
+
+
+class ArticleQuerySet(SoftDeletableQuerySet):
     pass
 
 
-class CommentQuerySet(_PostQuerySet):
-    pass
+# What each kind of post loads with it, for the pages that show or act on one.
+_POST_LOADS: dict[str, tuple[str, ...]] = {
+    "question": ("author", "category"),
+    "answer": ("question", "author"),
+    "comment": ("question", "answer__question", "author"),
+}
+
+
+def visible_post(user: Viewer, kind: str, pk: int) -> Question | Answer | Comment:
+    """The question, answer or comment ``pk``, if ``user`` may see it (404 otherwise, and
+    for an unknown kind): the one loader behind every page that acts on a post."""
+    from django.http import Http404
+
+    from community.models import Answer, Comment, Question
+
+    model = {"question": Question, "answer": Answer, "comment": Comment}.get(kind)
+    if model is None:
+        raise Http404("No such kind of post.")
+    rows: Any = model.objects.visible_to(user).select_related(*_POST_LOADS[kind])  # type: ignore[attr-defined]
+    if kind == "question":
+        rows = rows.prefetch_related("tags", "author__groups")
+    found = rows.filter(pk=pk).first()
+    if found is None:
+        raise Http404(f"No visible {kind} {pk}.")
+    return found  # type: ignore[no-any-return]
 
 
 @dataclass

@@ -100,3 +100,15 @@ def test_templates_ask_the_permission_layer_never_the_user_flags():
         if any(flag in path.read_text() for flag in ("is_staff", "is_superuser", ".groups"))
     ]
     assert not offenders, offenders
+
+
+def test_every_soft_deletable_model_reads_through_the_one_visible_to():
+    from django.apps import apps
+
+    from community.models.base import SoftDeletable
+    from community.querysets import SoftDeletableQuerySet
+
+    models = [m for m in apps.get_models() if issubclass(m, SoftDeletable)]
+    assert {m.__name__ for m in models} >= {"Question", "Answer", "Comment", "Article"}
+    for model in models:
+        assert isinstance(model._default_manager.all(), SoftDeletableQuerySet), model

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from community.models.base import MarkdownBody, SoftDeletable
+from community.querysets import ArticleQuerySet
 
 
 class Article(SoftDeletable, MarkdownBody):
@@ -34,6 +35,8 @@ class Article(SoftDeletable, MarkdownBody):
     review_reminded_for = models.DateField(null=True, blank=True, editable=False)
     helpful_count = models.PositiveIntegerField(default=0)
     not_helpful_count = models.PositiveIntegerField(default=0)
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

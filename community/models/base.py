@@ -9,7 +9,9 @@ from django.db import models
 
 
 class SoftDeletable(models.Model):
-    """Deletion hides a row; it stays in the table and moderators can restore it."""
+    """Deletion hides a row; it stays in the table and moderators can restore it. Each
+    concrete model's manager is a ``community.querysets.SoftDeletableQuerySet`` (the one
+    ``visible_to``; tests/test_architecture.py holds every model to it)."""
 
     is_deleted = models.BooleanField(default=False, db_index=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

@@ -34,10 +34,7 @@ from community.views.helpers import invalid, session_key, viewer
 
 
 def _visible(request: HttpRequest) -> Any:
-    articles = Article.objects.all()
-    if not permissions.can_see_deleted(request.user):
-        articles = articles.filter(is_deleted=False)
-    return articles
+    return Article.objects.visible_to(request.user)
 
 
 def _draft(data: dict[str, Any]) -> ArticleDraft:

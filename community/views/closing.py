@@ -5,19 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from community import permissions
 from community.actions.closing import lock_thread, unlock_thread, vote_to_close, vote_to_reopen
 from community.actions.redaction import MIN_LENGTH, RedactionError, redact
 from community.models import Answer, Comment, Question
+from community.querysets import visible_post
 from community.views.helpers import close_request, viewer
 from community.views.question_page import render_question
 
 
 def _question(request: HttpRequest, pk: int) -> Question:
-    return get_object_or_404(Question.objects.visible_to(request.user).for_listing(), pk=pk)
+    return visible_post(request.user, "question", pk)  # type: ignore[return-value]
 
 
 @login_required
@@ -73,8 +74,7 @@ def unlock_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _post(request: HttpRequest, kind: str, pk: int) -> Question | Answer | Comment:
-    model = {"question": Question, "answer": Answer, "comment": Comment}[kind]
-    return get_object_or_404(model._default_manager.visible_to(request.user), pk=pk)  # type: ignore[attr-defined]
+    return visible_post(request.user, kind, pk)
 
 
 @login_required

@@ -32,11 +32,11 @@ from community.models import (
     CloseVote,
     Comment,
     Flag,
-    Question,
     ReviewItem,
     ReviewKind,
 )
 from community.models.moderation import on_post
+from community.querysets import visible_post
 from community.ratelimits import too_fast
 from community.views.helpers import close_request, viewer
 
@@ -53,11 +53,7 @@ GUIDANCE = {
 
 
 def _post(kind: str, pk: int, request: HttpRequest) -> Any:
-    if kind == "question":
-        return get_object_or_404(Question.objects.visible_to(request.user), pk=pk)
-    if kind == "answer":
-        return get_object_or_404(Answer.objects.visible_to(request.user).select_related("question"), pk=pk)
-    return get_object_or_404(Comment.objects.visible_to(request.user), pk=pk)
+    return visible_post(request.user, kind, pk)
 
 
 @login_required

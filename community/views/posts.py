@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from community import permissions
@@ -28,30 +28,22 @@ from community.actions.votes import cast_vote
 from community.forms import AnswerEditForm, AnswerForm, CommentForm, PreviewForm, VoteForm
 from community.markdown import render_markdown
 from community.models import Answer, Comment, Question
+from community.querysets import visible_post
 from community.ratelimits import too_fast
 from community.views.helpers import after_edit, invalid, question_by_reference, viewer
 from community.views.question_page import render_question
 
 
 def _question(request: HttpRequest, pk: int) -> Question:
-    return get_object_or_404(Question.objects.visible_to(viewer(request)).for_listing(), pk=pk)
+    return visible_post(viewer(request), "question", pk)  # type: ignore[return-value]
 
 
 def _answer(request: HttpRequest, pk: int) -> Answer:
-    user = viewer(request)
-    return get_object_or_404(
-        Answer.objects.visible_to(user)
-        .select_related("question", "author")
-        .filter(question__in=Question.objects.visible_to(user)),
-        pk=pk,
-    )
+    return visible_post(viewer(request), "answer", pk)  # type: ignore[return-value]
 
 
 def _comment(request: HttpRequest, pk: int) -> Comment:
-    return get_object_or_404(
-        Comment.objects.visible_to(viewer(request)).select_related("question", "answer__question"),
-        pk=pk,
-    )
+    return visible_post(viewer(request), "comment", pk)  # type: ignore[return-value]
 
 
 def _post(request: HttpRequest, kind: str, pk: int) -> Question | Answer:

@@ -119,3 +119,27 @@ def test_the_suspension_reason_is_for_the_member_and_support_staff(client, user_
     for who, sees in ((suspended, True), (support_agent, True), (flagged, False), (user_factory(), False)):
         client.force_login(who)
         assert ("Repeated spam links" in client.get(url).content.decode()) is sees, who
+
+
+def test_answers_and_comments_of_a_deleted_thread_are_hidden_wherever_they_are_loaded(
+    client, question, answer_factory, comment_factory, other_member, advocate
+):
+    from community.actions.questions import delete_question
+
+    answer = answer_factory(question=question)
+    on_answer = comment_factory(answer)
+    on_question = comment_factory(question)
+    delete_question(question, by=question.author)
+    client.force_login(other_member)
+    for url in (
+        f"/answers/{answer.pk}/",
+        f"/comments/{on_answer.pk}/",
+        f"/comments/{on_question.pk}/",
+        f"/answers/{answer.pk}/edit/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/answers/{answer.pk}/flag/", {"reason": "spam"}).status_code == 404
+    assert client.post(f"/comments/{on_answer.pk}/flag/", {"reason": "spam"}).status_code == 404
+    client.force_login(advocate)  # moderators still see everything, to restore it
+    assert client.get(f"/answers/{answer.pk}/").status_code == 302
+    assert client.get(f"/comments/{on_answer.pk}/").status_code == 302
