@@ -47,8 +47,8 @@ def main() -> int:
     from django.utils import timezone
 
     from accounts.models import User
-    from community.actions.review import counts, open_items
     from community.models import Answer, Category, Question, ReviewItem
+    from community.querysets import review_counts as counts
     from support.actions.escalations import _first_replies, sweep
     from support.dashboard import measure
     from support.models import OPEN_STATES, Escalation
@@ -128,7 +128,8 @@ def main() -> int:
         ("dashboard, 365 days", lambda: measure(now - timedelta(days=365), now)),
         ("review badges (header)", lambda: counts(reviewer)),
         ("review queue, first page", lambda: list(
-            open_items(reviewer).select_related("question", "answer__question", "comment", "assignee")[:20]
+            ReviewItem.objects.for_reviewer(reviewer)
+            .select_related("question", "answer__question", "comment", "assignee")[:20]
         )),
     ]:  # fmt: skip
         samples = []
@@ -160,8 +161,11 @@ def main() -> int:
         ("sweep candidates", sweep_candidates),
         ("queue", queue),
         ("dashboard", dashboard),
-        ("review badges", open_items(reviewer).values_list("kind").annotate(n=Count("pk"))),
-        ("review queue", open_items(reviewer)[:20]),
+        (
+            "review badges",
+            ReviewItem.objects.for_reviewer(reviewer).values_list("kind").annotate(n=Count("pk")),
+        ),
+        ("review queue", ReviewItem.objects.for_reviewer(reviewer)[:20]),
     ]:
         print(f"-- {label}\n{queryset.explain()}\n")
     return 1 if failed else 0

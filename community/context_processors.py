@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from community import permissions
-from community.actions.review import counts
 from community.extensions import work_queues
 from community.models import Notification, ReviewKind
+from community.querysets import review_counts
 
 
 def header(request: HttpRequest) -> dict[str, Any]:
@@ -33,5 +33,5 @@ def _review_badges(user: Any) -> dict[str, Any]:
     and the tabs of /review/."""
     if not permissions.can_review(user):
         return {"total": 0, "queues": []}
-    found = counts(user)
+    found = review_counts(user)
     return {"total": sum(found.values()), "queues": [(k, label, found[k]) for k, label in ReviewKind.choices]}

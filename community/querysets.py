@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
 from django.db import models
-from django.db.models import Case, Prefetch, Q, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from community import permissions
@@ -74,6 +74,53 @@ class CommentQuerySet(SoftDeletableQuerySet):
 
 class ArticleQuerySet(SoftDeletableQuerySet):
     pass
+
+
+class QueueQuerySet(models.QuerySet):
+    """The reads every work queue shares (review items, escalations, feedback items): what
+    is still open work, and what a person holds. Each queue model names its open states."""
+
+    def open(self) -> Self:
+        return self.filter(state__in=self.model.OPEN_STATES)  # type: ignore[attr-defined]
+
+    def held_by(self, user: Viewer) -> Self:
+        """Open items the person claimed or was assigned, soonest due first."""
+        return (
+            self.open().filter(assignee=user).order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
+        )
+
+
+class ReviewItemQuerySet(QueueQuerySet):
+    def for_reviewer(self, user: Viewer, kind: str = "") -> Self:
+        """Open items a reviewer has not skipped (nor voted on), in one queue or all. A
+        first post, late answer or close/reopen vote on a post deleted meanwhile needs no
+        review (a post hidden by flags is deleted too, and waits for its verdict)."""
+        from community.models import ReviewKind
+
+        moot = (ReviewKind.FIRST_POST, ReviewKind.LATE_ANSWER, ReviewKind.CLOSE, ReviewKind.REOPEN)
+        items = (
+            self.open()
+            .exclude(skipped_by=user)
+            .exclude(kind__in=moot, question__is_deleted=True)
+            .exclude(kind__in=moot, answer__is_deleted=True)
+        )
+        return items.filter(kind=kind) if kind else items
+
+
+def review_counts(user: Viewer) -> dict[str, int]:
+    """Open items per review queue for this reviewer, in one query: the header's badges."""
+    from community.models import ReviewItem, ReviewKind
+
+    rows = ReviewItem.objects.for_reviewer(user).values_list("kind").annotate(n=Count("pk"))
+    found = dict(rows.values_list("kind", "n"))
+    return {kind: found.get(kind, 0) for kind in ReviewKind.values}
+
+
+def my_reviews(user: User) -> list[Any]:
+    """The review items a reviewer holds, for "My work"."""
+    from community.models import ReviewItem
+
+    return list(ReviewItem.objects.held_by(user).select_related("question", "answer__question", "comment"))
 
 
 # What each kind of post loads with it, for the pages that show or act on one.

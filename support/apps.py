@@ -9,7 +9,7 @@ class SupportConfig(AppConfig):
         # Support plugs into community through community's extension points (community
         # never imports support): the question page panel, thread events, "My work".
         from community import extensions
-        from support import panels, permissions
+        from support import panels, permissions, querysets
         from support.actions import digests, escalations, feedback, notices  # noqa: F401 (outbox handlers register on import)
 
         extensions.register_permission_rules(permissions)
@@ -20,8 +20,8 @@ class SupportConfig(AppConfig):
         extensions.register_idea_check(feedback.is_idea)
         extensions.register_feedback_tags(feedback.feedback_tag_list)
         extensions.register_work_queue(
-            extensions.WorkQueue("Escalations", escalations.my_escalations, permissions.can_work_queue)
+            extensions.WorkQueue("Escalations", querysets.my_escalations, permissions.can_work_queue)
         )
         extensions.register_work_queue(
-            extensions.WorkQueue("Feedback", feedback.my_feedback_items, permissions.can_triage_feedback)
+            extensions.WorkQueue("Feedback", querysets.my_feedback_items, permissions.can_triage_feedback)
         )

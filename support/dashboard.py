@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.roles import SUPPORT_STAFF
 from community.models import Answer, DeflectionEvent, DeflectionKind, Question
-from support.models import OPEN_STATES, Escalation, EscalationReason
+from support.models import Escalation, EscalationReason
 from support.querysets import first_official_comment_at, first_on_question
 
 BACKLOG_BUCKETS = [("under 4 h", 4), ("4–24 h", 24), ("1–3 days", 72), ("over 3 days", None)]
@@ -204,7 +204,7 @@ def _every_day(days: dict[date, DayRow], start: datetime, end: datetime) -> list
 
 def _backlog(now: datetime) -> list[tuple[str, int]]:
     ages = Counter[str]()
-    for created in Escalation.objects.filter(state__in=OPEN_STATES).values_list("created_at", flat=True):
+    for created in Escalation.objects.open().values_list("created_at", flat=True):
         hours = (now - created).total_seconds() / 3600
         for label, limit in BACKLOG_BUCKETS:
             if limit is None or hours < limit:

@@ -57,3 +57,17 @@ def teams_visible_to(user: Any) -> Any:
     if user.is_superuser or permissions.can_work_queue(user):
         return ProductTeam.objects.all()
     return ProductTeam.objects.filter(members=user)
+
+
+def my_escalations(user: Any) -> list[Any]:
+    """The escalations a staff member holds, for "My work"."""
+    from support.models import Escalation
+
+    return list(Escalation.objects.held_by(user).select_related("question"))
+
+
+def my_feedback_items(user: Any) -> list[Any]:
+    """The feedback items a product manager or staff member holds, for "My work"."""
+    from support.models import FeedbackItem
+
+    return list(FeedbackItem.objects.held_by(user).select_related("question"))

@@ -112,3 +112,15 @@ def test_every_soft_deletable_model_reads_through_the_one_visible_to():
     assert {m.__name__ for m in models} >= {"Question", "Answer", "Comment", "Article"}
     for model in models:
         assert isinstance(model._default_manager.all(), SoftDeletableQuerySet), model
+
+
+def test_every_work_queue_reads_through_the_one_queue_queryset():
+    from django.apps import apps
+
+    from community.models.queues import QueueItem
+    from community.querysets import QueueQuerySet
+
+    queues = [m for m in apps.get_models() if issubclass(m, QueueItem)]
+    assert {m.__name__ for m in queues} == {"ReviewItem", "Escalation", "FeedbackItem"}
+    for model in queues:
+        assert isinstance(model._default_manager.all(), QueueQuerySet), model

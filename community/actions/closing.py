@@ -65,7 +65,7 @@ def _cast(
 
 def _settle(question: Question, kind: str, *, by: User | None, resolution: str) -> None:
     """Finish the question's open item in the ``kind`` review queue, if any."""
-    for item in ReviewItem.objects.filter(question=question, kind=kind, state__in=ReviewItem.OPEN_STATES):
+    for item in ReviewItem.objects.open().filter(question=question, kind=kind):
         try:
             transition(item, ReviewState.DONE, by=by, note=resolution, extra={"resolution": resolution})
         except QueueConflict:  # a reviewer finished it at the same moment

@@ -72,7 +72,7 @@ def open_review(post: Post, *, kind: str = ReviewKind.FLAG, note: str = "flagged
     """The post's open item in the ``kind`` queue, created if there is none (at most one
     per post and queue, however many people race to open it)."""
     now = timezone.now()
-    current = ReviewItem.objects.filter(**on_post(post), kind=kind, state__in=ReviewItem.OPEN_STATES).first()
+    current = ReviewItem.objects.open().filter(**on_post(post), kind=kind).first()
     if current is not None:
         return current
     try:
@@ -83,7 +83,7 @@ def open_review(post: Post, *, kind: str = ReviewKind.FLAG, note: str = "flagged
             item.history.create(at=now, actor=None, from_state="", to_state=ReviewState.OPEN, note=note)
             return item
     except IntegrityError:
-        return ReviewItem.objects.get(**on_post(post), kind=kind, state__in=ReviewItem.OPEN_STATES)
+        return ReviewItem.objects.open().get(**on_post(post), kind=kind)
 
 
 @outbox.handler("notify.moderated")

@@ -62,9 +62,11 @@ def claim(item: Item, *, by: User) -> Item:
     """Take an unassigned open item: atomic, so two people never hold one item."""
     model = type(item)
     now = timezone.now()
-    won = model._default_manager.filter(
-        pk=item.pk, assignee__isnull=True, state__in=model.OPEN_STATES
-    ).update(assignee=by, claimed_at=now, state=model.CLAIMED_STATE, updated_at=now)
+    won = (
+        model._default_manager.open()  # type: ignore[attr-defined]
+        .filter(pk=item.pk, assignee__isnull=True)
+        .update(assignee=by, claimed_at=now, state=model.CLAIMED_STATE, updated_at=now)
+    )
     if not won:
         raise QueueConflict("Someone else has already claimed it, or it is closed.")
     log(item, actor=by, from_state=item.state, to_state=model.CLAIMED_STATE, note="claimed", at=now)
@@ -96,9 +98,8 @@ def release(item: Item, *, by: User) -> Item:
     model = type(item)
     now = timezone.now()
     first = model.OPEN_STATES[0]
-    if not model._default_manager.filter(pk=item.pk, assignee=by, state__in=model.OPEN_STATES).update(
-        assignee=None, claimed_at=None, state=first, updated_at=now
-    ):
+    held = model._default_manager.held_by(by).filter(pk=item.pk)  # type: ignore[attr-defined]
+    if not held.order_by().update(assignee=None, claimed_at=None, state=first, updated_at=now):
         raise QueueConflict("Only the person holding it can release it.")
     log(item, actor=by, from_state=item.state, to_state=first, note="released", at=now)
     item.refresh_from_db()

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -121,29 +121,6 @@ def queue_new_post(post: Question | Answer) -> ReviewItem | None:
     return None
 
 
-# Queues whose items mean nothing once the post is deleted (a flagged post hidden by
-# flags is deleted too, and waits for its verdict: flags are not listed here).
-_MOOT_WHEN_DELETED = (ReviewKind.FIRST_POST, ReviewKind.LATE_ANSWER, ReviewKind.CLOSE, ReviewKind.REOPEN)
-
-
-def open_items(user: User, kind: str = "") -> QuerySet[ReviewItem]:
-    """Open items a reviewer has not skipped (nor voted on), in one queue or all. A first
-    post, late answer or close/reopen vote on a post deleted meanwhile needs no review."""
-    items = (
-        ReviewItem.objects.filter(state__in=ReviewItem.OPEN_STATES)
-        .exclude(skipped_by=user)
-        .exclude(kind__in=_MOOT_WHEN_DELETED, question__is_deleted=True)
-        .exclude(kind__in=_MOOT_WHEN_DELETED, answer__is_deleted=True)
-    )
-    return items.filter(kind=kind) if kind else items
-
-
-def counts(user: User) -> dict[str, int]:
-    """Open items per queue for this reviewer, in one query: the header's badges."""
-    found = dict(open_items(user).values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
-    return {kind: found.get(kind, 0) for kind in ReviewKind.values}
-
-
 @transaction.atomic
 def claim_review(item: ReviewItem, *, by: User) -> ReviewItem:
     permissions.check_can_review(by)
@@ -230,9 +207,7 @@ def decide_review(
 def _settle_others(item: ReviewItem, post: Post, *, by: User, verdict: str) -> None:
     """A removed post leaves every queue: its other open items are done too (its flags
     were right)."""
-    for other in ReviewItem.objects.filter(**on_post(post), state__in=ReviewItem.OPEN_STATES).exclude(
-        pk=item.pk
-    ):
+    for other in ReviewItem.objects.open().filter(**on_post(post)).exclude(pk=item.pk):
         try:
             transition(other, ReviewState.DONE, by=by, note=f"{DONE[verdict]} from another queue",
                        extra={"resolution": verdict})  # fmt: skip
@@ -280,11 +255,3 @@ def _add_feedback_tag(question: Question, *, tag: str, by: User) -> None:
         question, by=by, title=question.title, body=question.body, category=question.category,
         tags=[*names, tag], summary="routed to product feedback from review",
     )  # fmt: skip
-
-
-def my_reviews(user: User) -> list[ReviewItem]:
-    return list(
-        ReviewItem.objects.filter(assignee=user, state__in=ReviewItem.OPEN_STATES)
-        .select_related("question", "answer__question", "comment")
-        .order_by("created_at")
-    )

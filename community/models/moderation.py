@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 
 from community.models.queues import QueueEvent, QueueItem
+from community.querysets import ReviewItemQuerySet
 
 if TYPE_CHECKING:
     from community.models.posts import Answer, Comment, Question
@@ -146,6 +147,8 @@ class ReviewItem(_OnOnePost, QueueItem):
     resolution = models.CharField(max_length=30, blank=True)
     # Reviewers who passed on it: it leaves their view of the queue, not the queue.
     skipped_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    objects = ReviewItemQuerySet.as_manager()
 
     STATES = ReviewState
     OPEN_STATES = (ReviewState.OPEN, ReviewState.CLAIMED)

@@ -41,9 +41,7 @@ def after_edit(request: HttpRequest, post: Any) -> Any:
 
     raw = request.GET.get("review", "")
     if raw.isdigit() and len(raw) < 19:
-        item = ReviewItem.objects.filter(
-            pk=int(raw), state__in=ReviewItem.OPEN_STATES, **on_post(post)
-        ).first()
+        item = ReviewItem.objects.open().filter(pk=int(raw), **on_post(post)).first()
         if item is not None:
             return item
     return post

@@ -20,7 +20,6 @@ from community.actions.review import (
     DONE,
     claim_review,
     decide_review,
-    open_items,
     skip_review,
     verdicts_for,
 )
@@ -114,7 +113,7 @@ def _queue_kind(value: str) -> str:
 def review_list_view(request: HttpRequest) -> HttpResponse:
     permissions.check_can_review(request.user)
     kind = _queue_kind(request.GET.get("queue", ""))
-    items = open_items(viewer(request), kind).select_related(
+    items = ReviewItem.objects.for_reviewer(viewer(request), kind).select_related(
         "question", "answer__question", "comment", "assignee"
     )
     page = Paginator(items, settings.COMMUNITY_QUESTIONS_PER_PAGE).get_page(request.GET.get("page") or 1)

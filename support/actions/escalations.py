@@ -69,7 +69,7 @@ def open_escalation(
     it is new). The partial unique constraint makes this safe when two sweeps race: the
     loser's insert fails and it returns the winner's row."""
     now = now or timezone.now()
-    current = Escalation.objects.filter(question=question, state__in=OPEN_STATES).first()
+    current = Escalation.objects.open().filter(question=question).first()
     if current is not None:
         return current, False
     policy = policies().get(question.category_id) or default_policy()
@@ -105,7 +105,7 @@ def open_escalation(
             # In the escalation's own transaction: the notices commit with it or not at all.
             outbox.record("support.escalated", {"escalation_id": escalation.pk})
     except IntegrityError:
-        winner = Escalation.objects.filter(question=question, state__in=OPEN_STATES).first()
+        winner = Escalation.objects.open().filter(question=question).first()
         if winner is None:
             raise
         return winner, False
@@ -166,7 +166,7 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
             continue
         counts["breaches"] += int(new)
     counts["retriaged"] = retriage(now=now)
-    overdue = Escalation.objects.filter(state__in=OPEN_STATES, due_at__lt=now, breached_at__isnull=True)
+    overdue = Escalation.objects.open().filter(due_at__lt=now, breached_at__isnull=True)
     for pk in overdue.values_list("pk", flat=True):
         with transaction.atomic():  # the breach and its notice commit together
             if Escalation.objects.filter(pk=pk, breached_at__isnull=True).update(breached_at=now):
@@ -198,7 +198,7 @@ def retriage(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     moved = 0
     # Plain values, not model instances: a large backlog is re-read on every sweep.
-    rows = Escalation.objects.filter(state__in=OPEN_STATES).values_list(
+    rows = Escalation.objects.open().values_list(
         "pk", "priority", "question__author__is_vip", "question__title", "question__body",
         "question__created_at", "question__me_too_count",
     )  # fmt: skip
@@ -323,14 +323,6 @@ def on_thread_event(event: ThreadEvent) -> None:
         elif latest.state == EscalationState.RESOLVED:
             _move(latest, EscalationState.OPEN, by=event.by, note="the asker replied after it was resolved")
             Escalation.objects.filter(pk=latest.pk).update(resolved_at=None, assignee=None, claimed_at=None)
-
-
-def my_escalations(user: User) -> list[Escalation]:
-    return list(
-        Escalation.objects.filter(assignee=user, state__in=OPEN_STATES)
-        .select_related("question")
-        .order_by("due_at")
-    )
 
 
 @transaction.atomic

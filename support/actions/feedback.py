@@ -206,11 +206,3 @@ def claim_feedback(item: FeedbackItem, *, by: User) -> FeedbackItem:
 def release_feedback(item: FeedbackItem, *, by: User) -> FeedbackItem:
     permissions.check_can_triage_feedback(by)
     return release(item, by=by)
-
-
-def my_feedback_items(user: User) -> list[FeedbackItem]:
-    return list(
-        FeedbackItem.objects.filter(assignee=user, state__in=FeedbackItem.OPEN_STATES)
-        .select_related("question")
-        .order_by("created_at")
-    )

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.timezones import TimeZoneField
 from community.models.queues import QueueEvent, QueueItem
+from community.querysets import QueueQuerySet
 from support.sla import BusinessHours, Policy
 
 
@@ -92,6 +93,8 @@ class Escalation(QueueItem):
     first_staff_reply_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = QueueQuerySet.as_manager()
 
     STATES = EscalationState
     OPEN_STATES = tuple(OPEN_STATES)

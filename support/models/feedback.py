@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from accounts.timezones import TimeZoneField
 from community.models.queues import QueueEvent, QueueItem
+from community.querysets import QueueQuerySet
 
 
 def new_secret() -> str:
@@ -99,6 +100,8 @@ class FeedbackItem(QueueItem):
     status = models.CharField(max_length=20, choices=FeedbackStatus.choices, default="", blank=True)
     public_response = models.TextField(blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = QueueQuerySet.as_manager()
 
     STATES = TriageState
     OPEN_STATES = (TriageState.OPEN, TriageState.ASSIGNED)

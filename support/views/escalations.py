@@ -37,7 +37,7 @@ from support.forms import (
     ReplyForm,
     StateForm,
 )
-from support.models import OPEN_STATES, Escalation, HelpRequestKind
+from support.models import Escalation, HelpRequestKind
 from support.views.helpers import staff_member
 
 
@@ -54,7 +54,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     elif data["state"]:
         escalations = escalations.filter(state=data["state"])
     else:
-        escalations = escalations.filter(state__in=OPEN_STATES)
+        escalations = escalations.open()
     if data["category"]:
         escalations = escalations.filter(question__category=data["category"])
     if data["priority"]:
