@@ -1,7 +1,10 @@
-"""SLA policies per category (the site default is in settings); escalations read-only."""
+"""Configuration: SLA policies per category (the site default is in settings), product
+teams and feedback kinds. Escalations and feedback items are read-only here: staff work
+them in their queues, where every change is an action with its history."""
 
 from django.contrib import admin
 
+from community.admin import ReadOnlyAdmin
 from support.models import Escalation, FeedbackItem, FeedbackKind, ProductTeam, SlaPolicy
 
 
@@ -19,16 +22,13 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(ReadOnlyAdmin):
     """For looking things up; staff work escalations in the queue (/support/queue/), where
     every change is recorded in the escalation's history."""
 
     list_display = ("question", "reason", "state", "priority", "due_at", "assignee")
     list_filter = ("state", "reason")
     raw_id_fields = ("question", "assignee", "opened_by")
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(ProductTeam)
@@ -39,15 +39,12 @@ class ProductTeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackItem)
-class FeedbackItemAdmin(admin.ModelAdmin):
+class FeedbackItemAdmin(ReadOnlyAdmin):
     """For looking things up; product managers work items in /feedback/."""
 
     list_display = ("question", "team", "kind", "status", "state", "created_at")
     list_filter = ("status", "kind", "team")
     raw_id_fields = ("question", "assignee")
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(FeedbackKind)

@@ -59,3 +59,23 @@ def test_the_support_staff_group_holds_no_write_permission_on_posts_or_the_outbo
     for model in ("question", "answer", "comment", "notification", "outboxitem", "article"):
         assert not held & {f"add_{model}", f"change_{model}", f"delete_{model}"}, model
     assert "view_question" in held and "view_outboxitem" in held
+
+
+def test_escalations_and_feedback_items_are_worked_in_their_queues_not_the_admin(
+    client, user_factory, question_factory
+):
+    from support.actions.escalations import open_escalation
+    from support.models import Escalation, FeedbackItem
+
+    escalation, _ = open_escalation(question_factory(), reason="first_reply")
+    idea = question_factory(tags=["feature-request"])
+    item = FeedbackItem.objects.get(question=idea)
+    client.force_login(user_factory(is_staff=True, is_superuser=True))
+    for model, row in (("escalation", escalation), ("feedbackitem", item)):
+        assert client.get(f"/admin/support/{model}/{row.pk}/change/").status_code == 200
+        assert client.post(f"/admin/support/{model}/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+        assert client.get(f"/admin/support/{model}/add/").status_code == 403
+    assert (
+        Escalation.objects.filter(pk=escalation.pk).exists()
+        and FeedbackItem.objects.filter(pk=item.pk).exists()
+    )
