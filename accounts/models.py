@@ -38,7 +38,7 @@ class User(AbstractUser):
     suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
     suspension_reason = models.CharField(max_length=300, blank=True, editable=False)
     # After a post of theirs is removed as spam, this many of the member's next posts go to
-    # the review queue (community.actions.review_queues).
+    # the review queue (community.actions.review.queue_new_post).
     posts_to_review = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:

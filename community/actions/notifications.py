@@ -1,4 +1,5 @@
-"""Notification fan-out (run from the outbox, so after the triggering commit) and reads."""
+"""Notification fan-out (run from the outbox, so after the triggering commit), and marking
+notifications read."""
 
 from __future__ import annotations
 
