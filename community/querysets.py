@@ -36,6 +36,10 @@ class SoftDeletableQuerySet(models.QuerySet):
         """Rows whose thread is not deleted either (only answers and comments have one)."""
         return self
 
+    def live(self) -> Self:
+        """Not deleted, whoever looks: what lists show and what can be rated or followed."""
+        return self.filter(is_deleted=False)
+
 
 class QuestionQuerySet(SoftDeletableQuerySet):
     def for_listing(self) -> Self:
@@ -74,6 +78,15 @@ class CommentQuerySet(SoftDeletableQuerySet):
 
 class ArticleQuerySet(SoftDeletableQuerySet):
     pass
+
+
+def article_tags(limit: int = 40) -> Any:
+    """The tags of live knowledge articles, most used first (the article list's sidebar)."""
+    from django.db.models import Count as CountRows
+    from taggit.models import Tag
+
+    rows = Tag.objects.filter(article__is_deleted=False).annotate(n=CountRows("article", distinct=True))
+    return rows.order_by("-n", "name")[:limit]
 
 
 class QueueQuerySet(models.QuerySet):

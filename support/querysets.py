@@ -71,3 +71,15 @@ def my_feedback_items(user: Any) -> list[Any]:
     from support.models import FeedbackItem
 
     return list(FeedbackItem.objects.held_by(user).select_related("question"))
+
+
+def on_the_roadmap() -> Any:
+    """The public roadmap: items planned, in progress or shipped, on live threads."""
+    from support.models import FeedbackItem, FeedbackStatus
+
+    shown = [FeedbackStatus.PLANNED, FeedbackStatus.IN_PROGRESS, FeedbackStatus.SHIPPED]
+    return (
+        FeedbackItem.objects.filter(status__in=shown, question__is_deleted=False)
+        .select_related("question", "team")
+        .order_by("-status_changed_at", "pk")
+    )

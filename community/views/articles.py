@@ -8,12 +8,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from taggit.models import Tag
 
 from community import permissions
 from community.actions.articles import (
@@ -30,6 +28,7 @@ from community.diffs import revision_diffs
 from community.forms import ArticleFeedbackForm, ArticleFilterForm, ArticleForm
 from community.markdown import render_markdown
 from community.models import Article, ArticleFeedback, ArticleRevision, Question
+from community.querysets import article_tags
 from community.views.helpers import invalid, session_key, viewer
 
 
@@ -52,14 +51,10 @@ def article_list_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "community/article_list.html", {"form": form}, status=400)
     tag = form.cleaned_data["tag"]
-    articles = _visible(request).filter(is_deleted=False).prefetch_related("tags").order_by("title")
+    articles = _visible(request).live().prefetch_related("tags").order_by("title")
     if tag:
         articles = articles.filter(tags__name=tag)
-    tags = (
-        Tag.objects.filter(article__is_deleted=False)
-        .annotate(n=Count("article", distinct=True))
-        .order_by("-n", "name")[:40]
-    )
+    tags = article_tags()
     page = Paginator(articles, settings.COMMUNITY_QUESTIONS_PER_PAGE).get_page(form.cleaned_data["page"] or 1)
     return render(
         request,
@@ -166,7 +161,7 @@ def article_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def article_feedback_view(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(_visible(request).filter(is_deleted=False), pk=pk)
+    article = get_object_or_404(_visible(request).live(), pk=pk)
     form = ArticleFeedbackForm(request.POST)
     if not form.is_valid():
         return _render_article(request, article, feedback_form=form, status=400)
@@ -202,6 +197,6 @@ def article_revisions_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def article_hint_click_view(request: HttpRequest, pk: int) -> HttpResponse:
     """An article hint was opened from the ask page: note it, then go there."""
-    article = get_object_or_404(_visible(request).filter(is_deleted=False), pk=pk)
+    article = get_object_or_404(_visible(request).live(), pk=pk)
     record_hint_clicked(user=request.user, session_key=session_key(request), article=article)
     return redirect(article)

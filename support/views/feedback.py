@@ -18,7 +18,7 @@ from support import permissions
 from support.actions.feedback import claim_feedback, feedback_tags, release_feedback, send_to_team, set_status
 from support.forms import BulkStatusForm, FeedbackFilterForm, FeedbackStatusForm, SendToTeamForm
 from support.models import Digest, FeedbackItem, FeedbackStatus
-from support.querysets import feedback_with_signals, teams_visible_to
+from support.querysets import feedback_with_signals, on_the_roadmap, teams_visible_to
 
 SORTS = {
     "demand": ("-demand", "-question__created_at"),
@@ -171,11 +171,7 @@ def release_view(request: HttpRequest, pk: int) -> HttpResponse:
 def roadmap_view(request: HttpRequest) -> HttpResponse:
     """Public: what is planned, in progress and shipped."""
     shown = [FeedbackStatus.PLANNED, FeedbackStatus.IN_PROGRESS, FeedbackStatus.SHIPPED]
-    items = (
-        FeedbackItem.objects.filter(status__in=shown, question__is_deleted=False)
-        .select_related("question", "team")
-        .order_by("-status_changed_at", "pk")
-    )
+    items = on_the_roadmap()
     columns = [(FeedbackStatus(s).label, [item for item in items if item.status == s]) for s in shown]
     return render(request, "support/roadmap.html", {"columns": columns})
 
