@@ -29,6 +29,26 @@ def test_sweeps_running_at_once_on_separate_connections_open_one_escalation_each
         assert Escalation.objects.filter(question=question).count() == 1
 
 
+def test_one_help_request_handled_by_several_workers_at_once_opens_one_escalation(question_factory, member):
+    """The outbox row and the beat sweep may both pick up the same "I still need help":
+    the request is marked handled by a conditional update, in the escalation's transaction."""
+    from support.actions.escalations import handle_help_request
+    from support.models import HelpRequest, HelpRequestKind
+
+    assert connection.vendor == "postgresql"
+    question = question_factory(author=member)
+    request = HelpRequest.objects.create(
+        question=question, kind=HelpRequestKind.ASKER, by=member, created_at=timezone.now()
+    )
+    opened = []
+    all_at_once(
+        lambda _: opened.append(handle_help_request(HelpRequest.objects.get(pk=request.pk))), range(4)
+    )
+    assert opened.count(True) == 1
+    assert Escalation.objects.filter(question=question).count() == 1
+    assert HelpRequest.objects.get(pk=request.pk).handled_at is not None
+
+
 def test_beat_sweeps_staff_reply_and_the_customer_sees_it_resolved(
     client, question_factory, member, support_agent, celery_beat_process, celery_worker_process
 ):
