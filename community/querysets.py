@@ -82,10 +82,9 @@ class ArticleQuerySet(SoftDeletableQuerySet):
 
 def article_tags(limit: int = 40) -> Any:
     """The tags of live knowledge articles, most used first (the article list's sidebar)."""
-    from django.db.models import Count as CountRows
     from taggit.models import Tag
 
-    rows = Tag.objects.filter(article__is_deleted=False).annotate(n=CountRows("article", distinct=True))
+    rows = Tag.objects.filter(article__is_deleted=False).annotate(n=Count("article", distinct=True))
     return rows.order_by("-n", "name")[:limit]
 
 

@@ -34,7 +34,7 @@ def _twins() -> list[tuple[object, str]]:
     found = []
     for module in MODULES:
         for name, rule in inspect.getmembers(module, inspect.isfunction):
-            mine = name.startswith("can_") and rule.__module__ == module.__name__
+            mine = name.startswith("can_") and rule.__module__.startswith(module.__name__)
             if mine and hasattr(module, f"check_{name}"):
                 found.append((module, name[len("can_") :]))
     return found

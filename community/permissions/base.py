@@ -1,0 +1,94 @@
+"""What every rule starts from: who may write at all, who moderates, earned privileges,
+and the Django admin."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeAlias
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from accounts.roles import is_advocate, is_appointed_advocate, is_support_staff
+from community.reputation import has_privilege
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from community.models import Answer, Comment, Question
+
+    Viewer: TypeAlias = User | AnonymousUser
+    Post: TypeAlias = Question | Answer | Comment
+
+# Roles are answered here too (``permissions.is_advocate(user)``), as they always were.
+__all__ = [
+    "can_moderate",
+    "can_see_deleted",
+    "can_use_admin",
+    "can_write",
+    "check_can_write",
+    "holds",
+    "is_advocate",
+    "is_moderator",
+    "is_support_staff",
+]
+
+
+def _require(allowed: bool, reason: str) -> None:
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def is_moderator(user: Viewer) -> bool:
+    """A moderator: an Advocate (earned or appointed), an MVP, or staff."""
+    return is_advocate(user)
+
+
+def can_see_deleted(user: Viewer) -> bool:
+    """Deleted posts stay visible to moderators, who can undelete them."""
+    return is_moderator(user)
+
+
+def _locked_for(user: Viewer, post: Post) -> bool:
+    """A locked thread takes no new posts, edits or votes (moderators may still edit)."""
+    return post.thread.locked_at is not None and not is_moderator(user)
+
+
+def _check_not_locked(user: Viewer, post: Post) -> None:
+    _require(not _locked_for(user, post), _("This thread is locked: %(reason)s")
+             % {"reason": post.thread.lock_reason or _("a moderator locked it.")})  # fmt: skip
+
+
+def holds(user: Viewer, privilege: str) -> bool:
+    """A privilege earned with reputation; appointed advocates and staff hold them all."""
+    if not user.is_authenticated:
+        return False
+    return is_appointed_advocate(user) or has_privilege(user.reputation, privilege)  # type: ignore[union-attr]
+
+
+def can_moderate(user: Viewer) -> bool:
+    """Edit others' posts: the privilege, or an Advocate (earned or appointed)."""
+    return holds(user, "edit_others_posts") or is_advocate(user)
+
+
+def _is_author(user: Viewer, post: Post) -> bool:
+    return user.is_authenticated and post.author_id == user.pk
+
+
+def can_write(user: Viewer) -> bool:
+    """Logged in, active and not suspended: everything that writes starts here."""
+    return bool(user.is_authenticated and user.is_active and not user.is_suspended)  # type: ignore[union-attr]
+
+
+def check_can_write(user: Viewer) -> None:
+    if user.is_authenticated and user.is_suspended:  # type: ignore[union-attr]
+        raise PermissionDenied(
+            _("Your account is suspended until %(until)s: %(reason)s")
+            % {"until": f"{user.suspended_until:%B %-d, %Y}", "reason": user.suspension_reason}  # type: ignore[union-attr]
+        )
+    _require(can_write(user), _("Log in to take part."))
+
+
+def can_use_admin(user: Viewer) -> bool:
+    """Django's admin site (configuration and look-ups): its own staff flag decides."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
