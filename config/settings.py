@@ -27,6 +27,7 @@ SECRET_KEY = env.str(
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("ASKWELL_SITE_URL", default="http://127.0.0.1:8000")
+SITE_NAME = env.str("ASKWELL_SITE_NAME", default="Askwell")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -137,7 +138,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Askwell] "
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # mail speaks as SITE_NAME, never "example.com"
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "support", "staff", "askwell", "moderator"]
 
 ACCOUNTS_AVATAR_MAX_BYTES = env.int("ACCOUNTS_AVATAR_MAX_BYTES", default=2 * 1024 * 1024)

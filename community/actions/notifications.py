@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mail import header_safe
 from accounts.models import User
 from community.actions import outbox
 from community.models import Answer, BadgeAward, Comment, Follow, MvpTerm, Notification, NotificationEvent
@@ -69,7 +70,7 @@ def email_notification(notification: Notification) -> None:
     """Send one notification's email, then mark it sent (at-least-once delivery)."""
     context = {"notification": notification, "site_url": settings.SITE_URL}
     send_mail(
-        subject=f"[Askwell] {notification.text}"[:200].replace("\n", " "),
+        subject=header_safe(f"[{settings.SITE_NAME}] {notification.text}"),
         message=render_to_string("community/email/notification.txt", context),
         from_email=None,
         recipient_list=[notification.recipient.email],

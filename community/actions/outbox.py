@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import BadHeaderError
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +25,12 @@ from community.models import OutboxItem
 logger = logging.getLogger("askwell.outbox")
 
 Handler = Callable[[dict[str, Any]], None]
+
+# Failures that the same row can never get past (a header that cannot be sent, a payload
+# that does not fit its handler): retrying them only repeats the failure, so the row is
+# given up at once, with an error in the log for whoever watches it. Anything else (a
+# mail server, a broker, a locked database) is retried with backoff.
+PERMANENT_ERRORS: tuple[type[Exception], ...] = (BadHeaderError, ValueError, TypeError, LookupError)
 _handlers: dict[str, Handler] = {}
 
 
@@ -73,8 +80,12 @@ def process(item_id: int) -> bool:
     try:
         _handlers[item.topic](item.payload)
     except Exception as error:  # recorded on the row; beat retries after the backoff
-        logger.exception("Outbox item %s (%s) failed", item.pk, item.topic)
         attempts = item.attempts + 1
+        if isinstance(error, PERMANENT_ERRORS):
+            logger.exception("Outbox item %s (%s) can never succeed; given up", item.pk, item.topic)
+            attempts = max(attempts, settings.COMMUNITY_OUTBOX_MAX_ATTEMPTS)
+        else:
+            logger.exception("Outbox item %s (%s) failed", item.pk, item.topic)
         backoff = timedelta(seconds=min(3600, 30 * 2**attempts))
         OutboxItem.objects.filter(pk=item.pk).update(
             attempts=attempts,

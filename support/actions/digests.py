@@ -18,6 +18,7 @@ from django.db.models import Count, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.mail import header_safe
 from community.actions import outbox
 from community.models import Follow, MeToo
 from support.digests import ItemFacts, StatusChange, build, period_containing, periods_due
@@ -128,7 +129,7 @@ def email_digest(digest: Digest) -> bool:
         return False
     context = {"digest": digest, "content": digest.content, "url": _site(digest.get_absolute_url())}
     send_mail(
-        subject=f"{digest.team.name} feedback digest, {digest.period_start:%b %-d}",
+        subject=header_safe(f"{digest.team.name} feedback digest, {digest.period_start:%b %-d}"),
         message=render_to_string("support/email/digest.txt", context),
         html_message=render_to_string("support/email/digest.html", context),
         from_email=None,

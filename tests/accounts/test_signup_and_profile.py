@@ -67,6 +67,17 @@ def test_password_reset_sends_a_mail(client, member):
     assert any("/accounts/password/reset/key/" in m.body for m in mail.outbox)
 
 
+def test_account_mail_speaks_as_the_configured_site_not_example_com(client, member, settings):
+    settings.SITE_NAME = "Lumen Community"
+    settings.SITE_URL = "https://community.lumen.test"
+    mail.outbox.clear()
+    client.post("/accounts/password/reset/", {"email": member.email})
+    [message] = mail.outbox
+    assert message.subject.startswith("[Lumen Community] ")
+    assert "example.com" not in message.body and "example.com" not in message.subject
+    assert "Hello from Lumen Community!" in message.body and "community.lumen.test" in message.body
+
+
 def test_a_member_edits_their_profile_with_an_avatar(client, member):
     client.force_login(member)
     avatar = SimpleUploadedFile("me.png", _image(), content_type="image/png")

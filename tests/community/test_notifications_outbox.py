@@ -133,3 +133,23 @@ def test_beat_reenqueues_the_outbox_from_the_schedule_in_code(settings):
     assert "community.requeue_pending_outbox" in jobs
     assert "community.requeue_pending_outbox" in celery_app.tasks
     assert "community.process_outbox_item" in celery_app.tasks
+
+
+def test_a_handler_that_can_never_succeed_is_given_up_not_retried_forever(monkeypatch, question):
+    from django.core.mail import BadHeaderError
+
+    calls = []
+
+    def broken(payload):
+        calls.append(payload)
+        raise BadHeaderError("Header values can't contain newlines")
+
+    monkeypatch.setitem(outbox._handlers, "test.broken", broken)
+    now = timezone.now()
+    item = OutboxItem.objects.create(topic="test.broken", payload={}, created_at=now, available_at=now)
+    assert outbox.process(item.pk) is False
+    item.refresh_from_db()
+    assert item.processed_at is None and "BadHeaderError" in item.last_error
+    OutboxItem.objects.exclude(pk=item.pk).update(processed_at=now)  # the question's own rows
+    assert outbox.requeue_pending(now=now + timedelta(days=2)) == 0  # never handed over again
+    assert len(calls) == 1

@@ -420,3 +420,23 @@ def test_a_breach_is_never_marked_without_its_notice(question_factory, monkeypat
     assert Escalation.objects.get(question=late).breached_at is None
     monkeypatch.undo()
     assert sweep()["overdue"] == 1
+
+
+@pytest.mark.parametrize("breaker", ["\r", "\n", "\r\n", "\u2028", "\x0b", "\x85"])
+def test_line_breaks_in_a_title_never_stop_the_escalation_mail(
+    question_factory, user_factory, support_agent, run_outbox, breaker
+):
+    """A carriage return in a title used to raise BadHeaderError in every email about it:
+    staff heard nothing of the escalation, and the job retried 20 times."""
+    from community.models import OutboxItem
+
+    late = age(question_factory(title=f"Invoices{breaker}export as blank pages"), 25)
+    mail.outbox.clear()
+    run_outbox(sweep)
+    assert {m.to[0] for m in mail.outbox} >= {late.author.email, support_agent.email}
+    for message in mail.outbox:
+        message.message()  # what the SMTP backend sends: no header may break
+        assert not any(ch in message.subject for ch in "\r\n\u2028\x0b\x85")
+        assert "Invoices export as blank pages" in message.subject
+    assert OutboxItem.objects.filter(topic="support.escalated", processed_at__isnull=True).count() == 0
+    assert Question.objects.get(pk=late.pk).title == late.title  # what the asker wrote is kept
