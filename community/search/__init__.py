@@ -85,6 +85,11 @@ class SearchResults:
         return max(1, -(-self.total // self.per_page))
 
 
+class IndexMissing(Exception):
+    """The index does not exist (yet, or any more). Only the search worker and
+    ``rebuild_search_index`` create it; pages say search is unavailable meanwhile."""
+
+
 class SearchEngine(Protocol):
     def index(self, documents: list[SearchDocument]) -> None: ...
     def remove(self, keys: list[str]) -> None: ...

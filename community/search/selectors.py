@@ -7,18 +7,24 @@ import logging
 from typing import Any
 
 from community.models import LinkKind, QuestionLink
-from community.search import SearchHit, SearchQuery, SearchResults, get_engine
+from community.search import IndexMissing, SearchHit, SearchQuery, SearchResults, get_engine
 
 logger = logging.getLogger("askwell.search")
+
+
+UNAVAILABLE = "Search is unavailable right now; please try again shortly."
 
 
 def safe_search(query: SearchQuery) -> SearchResults:
     """Search, but never let a broken or missing index turn a page into a 500."""
     try:
         return get_engine().search(query)
-    except Exception:  # the engine's failures vary (index missing, locked, corrupt)
+    except IndexMissing as missing:  # the search worker (re)builds it; say so, quietly
+        logger.warning("Search index missing: %s", missing)
+        return SearchResults(notices=[UNAVAILABLE])
+    except Exception:  # the engine's failures vary (locked, corrupt, database down)
         logger.exception("Search failed for %r", query.text[:100])
-        return SearchResults(notices=["Search is unavailable right now; please try again shortly."])
+        return SearchResults(notices=[UNAVAILABLE])
 
 
 SIMILAR_LIMIT = 5

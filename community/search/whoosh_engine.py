@@ -1,8 +1,15 @@
-"""The embedded engine: a Whoosh index on local disk, written by one worker only."""
+"""The embedded engine: a Whoosh index on local disk, written by one worker only.
+
+Web processes only read: each of their threads keeps its own searcher, reopened when the
+worker commits a new generation (a searcher shared by threads was closed under the
+others' feet: ``ReaderClosed``). Only the writing side (the search worker, the rebuild
+command) creates a missing index; a reader that finds none raises ``IndexMissing``.
+"""
 
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +19,7 @@ from whoosh import highlight, index, qparser, query
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from community.search import SearchDocument, SearchHit, SearchQuery, SearchResults
+from community.search import IndexMissing, SearchDocument, SearchHit, SearchQuery, SearchResults
 from community.search.text import COMMON_POSTINGS, TOO_COMMON, boost, has_syntax, rank_key, start_results
 
 # Ranking happens in two steps: BM25F picks the best CANDIDATES by text, then the
@@ -20,6 +27,7 @@ from community.search.text import COMMON_POSTINGS, TOO_COMMON, boost, has_syntax
 CANDIDATES = 100
 SNIPPET_CHARS = 220
 EXCERPT_CHARS = 1000
+OPEN_ATTEMPTS = 5  # to open a searcher while the worker keeps committing
 
 
 def _schema() -> Schema:
@@ -60,47 +68,70 @@ class WhooshEngine:
     def __init__(self, location: str) -> None:
         self.path = Path(location)
         self._lock = threading.Lock()
-        self._searcher: Any = None
         self._ix: Any = None
+        self._local = threading.local()  # each thread's own searcher
 
     # --- the index ----------------------------------------------------------------
-    def _index(self) -> Any:
+    def _index(self, *, create: bool) -> Any:
         """The index object, opened once per process (readers it hands out always see the
-        latest commit on disk, so other processes' writes are picked up)."""
-        if self._ix is not None:
+        latest commit on disk, so other processes' writes are picked up). Only writers
+        (``create=True``) make a missing index."""
+        with self._lock:
+            if self._ix is not None and self._on_disk():
+                return self._ix
+            self._ix = None
+            if self._on_disk():
+                ix = index.open_dir(str(self.path))
+                if set(ix.schema.names()) == set(_schema().names()):
+                    self._ix = ix
+                    return ix
+                if not create:  # an older schema: the worker starts it again
+                    raise IndexMissing(f"The index at {self.path} has an older schema")
+            elif not create:
+                raise IndexMissing(f"No search index at {self.path}")
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._ix = index.create_in(str(self.path), _schema())
             return self._ix
-        self.path.mkdir(parents=True, exist_ok=True)
-        if index.exists_in(str(self.path)):
-            ix = index.open_dir(str(self.path))
-            if set(ix.schema.names()) == set(_schema().names()):
-                self._ix = ix
-                return ix
-            # An index from an older schema: start empty; the reconcile job refills it.
-        self._ix = index.create_in(str(self.path), _schema())
-        return self._ix
+
+    def _on_disk(self) -> bool:
+        """Whether an index is there: a listing, not ``index.exists_in`` (which opens the
+        whole index, and races the writer's clean-up of old generations)."""
+        return self.path.is_dir() and any(self.path.glob("_MAIN_*.toc"))
 
     def _fresh_searcher(self) -> Any:
-        """A searcher reused across queries until the index changes on disk.
+        """This thread's searcher, reused across its queries until the index changes on
+        disk. Only the thread that owns a searcher closes it.
 
         Not ``Searcher.refresh()``: it reuses segment readers and then misses deletions
         made in a segment it kept (an updated or removed thread would still be found).
         """
-        with self._lock:
-            ix = self._index()
+        ix = self._index(create=False)
+        for attempt in range(OPEN_ATTEMPTS):
             latest = ix.latest_generation()
-            if latest < 0:  # the index was removed from disk: start again
-                self._ix = None
-                ix, latest = self._index(), 0
-            if self._searcher is None or self._searcher.reader().generation() != latest:
-                if self._searcher is not None:
-                    self._searcher.close()
-                self._searcher = ix.searcher()
-            return self._searcher
+            if latest < 0:
+                raise IndexMissing(f"The index at {self.path} was removed")
+            searcher = getattr(self._local, "searcher", None)
+            if searcher is not None and searcher.reader().generation() == latest:
+                return searcher
+            try:
+                fresh = ix.searcher()
+            except FileNotFoundError:
+                # The worker committed again while we opened generation ``latest`` and
+                # cleaned its files up: open the newer one.
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.005 * (attempt + 1))
+                continue
+            if searcher is not None:
+                searcher.close()
+            self._local.searcher = fresh
+            return fresh
+        raise AssertionError("unreachable")
 
     def index(self, documents: list[SearchDocument]) -> None:
         if not documents:
             return
-        writer = self._index().writer(limitmb=128)
+        writer = self._index(create=True).writer(limitmb=128)
         try:
             for doc in documents:
                 writer.update_document(
@@ -127,20 +158,19 @@ class WhooshEngine:
     def remove(self, keys: list[str]) -> None:
         if not keys:
             return
-        writer = self._index().writer()
+        writer = self._index(create=True).writer()
         for key in keys:
             writer.delete_by_term("key", key)
         writer.commit()
 
     def versions(self) -> dict[str, str]:
-        with self._index().reader() as reader:
+        with self._index(create=True).reader() as reader:
             return {fields["key"]: fields.get("version", "") for fields in reader.all_stored_fields()}
 
     def clear(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         with self._lock:
             self._ix = index.create_in(str(self.path), _schema())
-            self._searcher = None
 
     # --- searching ----------------------------------------------------------------
     def _parser(

@@ -197,6 +197,28 @@ def test_a_broken_index_does_not_break_the_pages(client, question, monkeypatch):
     assert page.status_code == 200 and "Search is unavailable" in page.content.decode()
 
 
+def test_a_missing_index_says_so_and_only_the_worker_creates_it(client, question, settings, tmp_path):
+    """Deleted by an operator, or not built yet: pages say search is unavailable (not an
+    empty result), and a web process never creates an index of its own."""
+    import shutil
+
+    from community.search import IndexMissing
+    from community.search.whoosh_engine import WhooshEngine
+
+    rebuild()
+    shutil.rmtree(settings.COMMUNITY_SEARCH_INDEX_DIR)
+    page = client.get("/search/", {"q": "export"})
+    assert page.status_code == 200 and "Search is unavailable" in page.content.decode()
+    assert client.get(question.get_absolute_url()).status_code == 200
+    assert client.get("/questions/similar/", {"title": "export invoices"}).status_code == 200
+    assert not settings.COMMUNITY_SEARCH_INDEX_DIR.exists()
+    with pytest.raises(IndexMissing):
+        WhooshEngine(str(tmp_path / "never-built")).search(SearchQuery(text="export"))
+    assert not (tmp_path / "never-built").exists()
+    rebuild()  # the worker's side (and rebuild_search_index) builds it again
+    assert search("export") != []
+
+
 @pytest.fixture
 def tiny_common_threshold(monkeypatch):
     """Call words "common" from 4 documents on, so a handful of threads shows the rule
