@@ -64,6 +64,25 @@ class _MarkFormatter(highlight.Formatter):
         return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
 
 
+def _no_phrases_on_tags(node: Any) -> Any:
+    """Tags are keywords without positions: a phrase there is meaningless, and Whoosh
+    refuses it (QueryError), which failed every quoted phrase of two words or more that
+    the tag analyzer splits, such as "invoice, payment". Titles and bodies keep it."""
+    if isinstance(node, query.Phrase) and node.fieldname == "tags":
+        return query.NullQuery
+    return node
+
+
+class _Parser:
+    """A Whoosh query parser whose queries Whoosh can always run."""
+
+    def __init__(self, parser: qparser.QueryParser) -> None:
+        self._parser = parser
+
+    def parse(self, text: str) -> Any:
+        return self._parser.parse(text).accept(_no_phrases_on_tags)
+
+
 class WhooshEngine:
     def __init__(self, location: str) -> None:
         self.path = Path(location)
@@ -175,7 +194,7 @@ class WhooshEngine:
     # --- searching ----------------------------------------------------------------
     def _parser(
         self, schema: Schema, *, any_word: bool = False, fields: tuple[str, ...] = ("title", "body", "tags")
-    ) -> qparser.QueryParser:
+    ) -> _Parser:
         group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
         parser = qparser.MultifieldParser(list(fields), schema, group=group)
         # Plain words, "phrases", AND/OR/NOT and grouping; no field names, wildcards or
@@ -187,7 +206,7 @@ class WhooshEngine:
             qparser.BoostPlugin,
         ):
             parser.remove_plugin_class(plugin)
-        return parser
+        return _Parser(parser)
 
     def _plans(self, searcher: Any, text: str) -> list[Any]:
         """The queries to try in turn until one finds something: every word, then any word.
