@@ -4,6 +4,7 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 
@@ -20,4 +21,23 @@ class UserTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+NUL_REFUSAL = "That address contains a NUL character (%00), which no page here has. Check the link."
+
+
+class RefuseNulMiddleware:
+    """An address whose path has a NUL character is answered 400 at once: no page has one,
+    and PostgreSQL refuses NUL in any text it is handed (a username looked up from the
+    path would be a 500). Query parameters and form fields are the views' and forms' to
+    answer (search leaves control characters out and says so; forms show the error
+    beside the field and keep the rest of the text)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            return render(request, "400.html", {"reason": NUL_REFUSAL}, status=400)
         return self.get_response(request)

@@ -13,7 +13,7 @@ from community.actions.closing import lock_thread, unlock_thread, vote_to_close,
 from community.actions.redaction import MIN_LENGTH, RedactionError, redact
 from community.models import Answer, Comment, Question
 from community.querysets import visible_post
-from community.views.helpers import close_request, viewer
+from community.views.helpers import close_request, posted_text, viewer
 from community.views.question_page import render_question
 
 
@@ -27,10 +27,11 @@ def close_view(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     permissions.check_can_vote_close(request.user, question)
     reason, duplicate_of, problem = close_request(request, question)
-    if problem:
-        messages.error(request, problem)
-        return render_question(request, question, status=400)
-    note = request.POST.get("note", "")[:500]
+    note, note_problem = posted_text(request, "note")
+    if problem or note_problem:
+        messages.error(request, problem or f"The note: {note_problem}")
+        typed = {"close_note": note, "duplicate_of": request.POST.get("duplicate_of", "")}
+        return render_question(request, question, status=400, typed=typed)
     question = vote_to_close(
         question, by=viewer(request), reason=reason, duplicate_of=duplicate_of, note=note
     )
@@ -45,7 +46,11 @@ def close_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
-    question = vote_to_reopen(question, by=viewer(request), note=request.POST.get("note", "")[:500])
+    note, problem = posted_text(request, "note")
+    if problem:
+        messages.error(request, f"The note: {problem}")
+        return render_question(request, question, status=400, typed={"reopen_note": note})
+    question = vote_to_reopen(question, by=viewer(request), note=note)
     messages.success(request, "Reopened." if question.closed_at is None else "Your vote to reopen is in.")
     return redirect(question)
 
@@ -55,10 +60,14 @@ def reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 def lock_view(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     permissions.check_can_lock(request.user, question)
-    reason = request.POST.get("reason", "").strip()[:500]
-    if not reason:
-        messages.error(request, "Say why the thread is locked; its readers see it.")
-        return render_question(request, question, status=400)
+    reason, problem = posted_text(request, "reason")
+    reason = reason.strip()  # one line that readers see: its outer spaces mean nothing
+    if problem or not reason:
+        messages.error(
+            request,
+            f"The reason: {problem}" if problem else "Say why the thread is locked; its readers see it.",
+        )
+        return render_question(request, question, status=400, typed={"lock_reason": reason})
     lock_thread(question, by=viewer(request), reason=reason)
     messages.success(request, "Locked: the thread takes no new answers, comments, edits or votes.")
     return redirect(question)
@@ -68,7 +77,11 @@ def lock_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unlock_view(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
-    unlock_thread(question, by=viewer(request), reason=request.POST.get("reason", "")[:500])
+    reason, problem = posted_text(request, "reason")
+    if problem:
+        messages.error(request, f"The reason: {problem}")
+        return render_question(request, question, status=400)
+    unlock_thread(question, by=viewer(request), reason=reason)
     messages.success(request, "Unlocked.")
     return redirect(question)
 
@@ -82,11 +95,14 @@ def redact_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """A moderator removes personal data (exact text) from a post and all its revisions."""
     post = _post(request, kind, pk)
     permissions.check_can_redact(request.user, post)
-    text = request.POST.get("text", "")[:1000]
-    reason = request.POST.get("reason", "")[:500]
+    text, text_problem = posted_text(request, "text", max_length=1000)
+    reason, reason_problem = posted_text(request, "reason")
     context = {"post": post, "kind": kind, "text": text, "reason": reason, "min_length": MIN_LENGTH}
     if request.method != "POST":
         return render(request, "community/redact.html", context)
+    if text_problem or reason_problem:
+        error = f"The text: {text_problem}" if text_problem else f"The reason: {reason_problem}"
+        return render(request, "community/redact.html", {**context, "error": error}, status=400)
     try:
         places = redact(post, by=viewer(request), text=text, reason=reason)
     except RedactionError as problem:

@@ -3,6 +3,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -16,6 +18,17 @@ def viewer(request: HttpRequest) -> Any:
     """The request's user (a ``User`` or ``AnonymousUser``), typed loosely for the actions,
     which check permissions themselves."""
     return request.user
+
+
+def posted_text(request: HttpRequest, name: str, *, max_length: int = 500) -> tuple[str, str]:
+    """A short free text posted beside an action (a close note, a lock reason, a review
+    note) and what is wrong with it ("" when nothing): a NUL character or text over the
+    limit is refused with the form field's own message, never cut or dropped."""
+    raw = request.POST.get(name, "")
+    try:
+        return forms.CharField(required=False, max_length=max_length, strip=False).clean(raw), ""
+    except ValidationError as error:
+        return raw, error.messages[0]
 
 
 def invalid(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:

@@ -37,7 +37,7 @@ from community.models import (
 from community.models.moderation import on_post
 from community.querysets import visible_post
 from community.ratelimits import too_fast
-from community.views.helpers import close_request, viewer
+from community.views.helpers import close_request, posted_text, viewer
 
 GUIDANCE = {
     "spam": "Spam has no customer behind it: remove it as spam (its author loses reputation).",
@@ -229,12 +229,14 @@ def review_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         reason, duplicate_of, problem = close_request(request, item.post.thread)
     elif verdict == "route_feedback" and request.POST.get("tag", "") not in extensions.feedback_tags():
         problem = "Choose the feedback tag to add."
+    note, note_problem = posted_text(request, "note")
+    problem = problem or (f"The note: {note_problem}" if note_problem else "")
     if problem:
         messages.error(request, problem)
         return redirect(item)
     try:
         decide_review(
-            item, verdict=verdict, by=viewer(request), note=request.POST.get("note", "")[:500], reason=reason,
+            item, verdict=verdict, by=viewer(request), note=note, reason=reason,
             duplicate_of=duplicate_of, tag=request.POST.get("tag", ""),
         )  # fmt: skip
     except QueueConflict:

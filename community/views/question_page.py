@@ -25,7 +25,10 @@ def render_question(
     *,
     answer_form: AnswerForm | None = None,
     status: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> HttpResponse:
+    """The question page; ``typed`` holds what a refused close, reopen or lock form had
+    in it, so the form comes back filled in."""
     page = question_page(question, viewer(request))
     return render(
         request,
@@ -39,6 +42,7 @@ def render_question(
             "related": related_to(question),
             "panels": question_panels(question, request),
             "closing": closing_panel(question, request.user),
+            "typed": typed or {},
         },
         status=status,
     )

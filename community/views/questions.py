@@ -218,6 +218,8 @@ def tag_autocomplete_view(request: HttpRequest) -> HttpResponse:
     """Suggest existing tags for the last word typed in a tags field (an htmx fragment)."""
     typed = request.GET.get("tags", "")[:400]
     last = typed.replace(",", " ").split(" ")[-1].strip().lower() if typed else ""
+    if "\x00" in last:  # no tag has one (and PostgreSQL refuses it in a query)
+        last = ""
     suggestions = (
         list(Tag.objects.filter(name__istartswith=last).order_by("name").values_list("name", flat=True)[:8])
         if last

@@ -50,7 +50,9 @@ def similar_view(request: HttpRequest) -> HttpResponse:
     """An HTML fragment of threads like the title being typed (htmx on the ask page)."""
     title = request.GET.get("title", "")[: MAX_QUERY_CHARS * 2]
     results = None
-    if len(title.strip()) >= 4:
+    # A NUL in a title being typed gets no hints: the ask form itself refuses it, with
+    # its message, when the question is posted (and PostgreSQL refuses to store it).
+    if len(title.strip()) >= 4 and "\x00" not in title:
         results = similar_to(title)
         if results.hits:
             record_hints_shown(
