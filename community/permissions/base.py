@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from accounts.roles import is_advocate, is_appointed_advocate, is_support_staff
+from accounts.roles import PRODUCT_MANAGER, has_role, is_advocate, is_appointed_advocate, is_support_staff
 from community.reputation import has_privilege
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ __all__ = [
     "holds",
     "is_advocate",
     "is_moderator",
+    "is_rate_limit_exempt",
     "is_support_staff",
 ]
 
@@ -92,3 +93,12 @@ def check_can_write(user: Viewer) -> None:
 def can_use_admin(user: Viewer) -> bool:
     """Django's admin site (configuration and look-ups): its own staff flag decides."""
     return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_rate_limit_exempt(user: Viewer) -> bool:
+    """Staff (support, product managers, admins), appointed advocates and MVPs post as
+    often as their work needs, as in Discourse; limits by rank hold for everyone else."""
+    if not user.is_authenticated:
+        return False
+    appointed = is_appointed_advocate(user) or has_role(user, PRODUCT_MANAGER)
+    return appointed or bool(user.is_mvp)  # type: ignore[union-attr]

@@ -49,6 +49,48 @@ def test_answers_and_flags_are_limited_too_and_established_members_are_not(
     assert codes[:10] == [302] * 10 and codes[10] == 429
 
 
+@pytest.mark.parametrize("who", ["support staff", "product manager", "admin", "appointed advocate", "mvp"])
+def test_staff_appointed_advocates_and_mvps_are_not_limited_as_new_members(
+    client, user_factory, category, who
+):
+    """An admin posting announcements got a 429 after three questions in an hour."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from accounts.roles import ADVOCATE, PRODUCT_MANAGER, SUPPORT_STAFF
+
+    roles = {"support staff": (SUPPORT_STAFF,), "product manager": (PRODUCT_MANAGER,),
+             "appointed advocate": (ADVOCATE,)}.get(who, ())  # fmt: skip
+    person = user_factory(roles=roles, is_superuser=who == "admin")  # reputation 1: a new member's rank
+    if who == "mvp":
+        User.objects.filter(pk=person.pk).update(mvp_until=timezone.now() + timedelta(days=30))
+    client.force_login(person)
+    for n in range(5):
+        data = {"title": f"Announcement number {n}: the May release", "body": "What changes in May.",
+                "category": category.pk, "tags": ""}  # fmt: skip
+        assert client.post("/questions/ask/", data).status_code == 302, n
+
+
+def test_a_cache_outage_lets_posts_through_and_logs_it(client, newcomer, category, settings, caplog):
+    """Rate limits fail open: a cache that is down must not stop the community posting.
+    (A real Redis cache backend on a closed port; the service tier stops a real Redis.)"""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    client.force_login(newcomer)
+    for n in range(4):
+        data = {"title": f"How do I export invoices number {n}?", "body": "Details of my question here.",
+                "category": category.pk, "tags": ""}  # fmt: skip
+        assert client.post("/questions/ask/", data).status_code == 302
+    assert "Rate-limit cache unavailable" in caplog.text
+
+
 def test_repeated_wrong_passwords_lock_the_login_for_a_while(client, member, settings):
     from tests.conftest import PASSWORD
 
