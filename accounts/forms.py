@@ -10,7 +10,10 @@ from PIL import Image
 from accounts.actions import PROFILE_FIELDS
 from accounts.models import User
 
-AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+# The formats accepted, and the extension and type each is stored and served under
+# (whatever the uploaded file was called: a PNG named ".pdf" is stored as ".png").
+AVATAR_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "GIF": ("gif", "image/gif"),
+                  "WEBP": ("webp", "image/webp")}  # fmt: skip
 
 
 class ProfileForm(forms.ModelForm):
@@ -52,4 +55,7 @@ class ProfileForm(forms.ModelForm):
                 "That image is %(w)s×%(h)s pixels; the limit is %(limit)s on each side.",
                 params={"w": width, "h": height, "limit": limit},
             )
+        extension, content_type = AVATAR_FORMATS[image_format]
+        avatar.name = f"avatar.{extension}"
+        avatar.content_type = content_type
         return avatar

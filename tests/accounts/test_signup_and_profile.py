@@ -253,3 +253,25 @@ def test_sla_policies_and_teams_refuse_a_zone_that_names_no_place(category, zone
     ):
         with pytest.raises(ValidationError, match="not a time zone"):
             row.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "named", "stored"),
+    [
+        ("PNG", "me.pdf", ".png"),
+        ("JPEG", "me.html", ".jpg"),
+        ("GIF", "me", ".gif"),
+        ("WEBP", "me.PNG", ".webp"),
+    ],
+)
+def test_an_avatar_is_stored_under_the_format_it_really_is(
+    client, member, settings, tmp_path, fmt, named, stored
+):
+    """A PNG named .pdf used to be kept as .pdf and served as application/pdf."""
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(member)
+    avatar = SimpleUploadedFile(named, _image(fmt=fmt), content_type="application/pdf")
+    response = client.post("/profile/edit/", {"time_zone": "UTC", "avatar": avatar})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.avatar.name.endswith(f"avatar{stored}")
