@@ -259,9 +259,9 @@ def test_sla_policies_and_teams_refuse_a_zone_that_names_no_place(category, zone
     ("fmt", "named", "stored"),
     [
         ("PNG", "me.pdf", ".png"),
-        ("JPEG", "me.html", ".jpg"),
-        ("GIF", "me", ".gif"),
-        ("WEBP", "me.PNG", ".webp"),
+        ("JPEG", "me.gif", ".jpg"),
+        ("GIF", "me.png", ".gif"),
+        ("WEBP", "me.JPG", ".webp"),
     ],
 )
 def test_an_avatar_is_stored_under_the_format_it_really_is(
