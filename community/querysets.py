@@ -135,6 +135,19 @@ def my_reviews(user: User) -> list[Any]:
     return list(ReviewItem.objects.held_by(user).select_related("question", "answer__question", "comment"))
 
 
+def resubmitted(rows: Any, *, author: User, body: str, now: Any) -> Any:
+    """The same author's identical live post among ``rows`` from the last
+    ``COMMUNITY_RESUBMIT_SECONDS`` (a form sent twice), or None."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    since = now - timedelta(seconds=settings.COMMUNITY_RESUBMIT_SECONDS)
+    return (
+        rows.filter(author=author, body=body, is_deleted=False, created_at__gte=since).order_by("pk").first()
+    )
+
+
 # What each kind of post loads with it, for the pages that show or act on one.
 _POST_LOADS: dict[str, tuple[str, ...]] = {
     "question": ("author", "category"),

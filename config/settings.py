@@ -314,6 +314,9 @@ COMMUNITY_PRIVILEGE_LABELS = {
     "review_and_close": "Work the review queue; close and reopen questions",
 }
 # Writing limits by rank (ranks not listed write freely); django-ratelimit rates.
+# The same post (same author, same text) sent again within this many seconds is taken as
+# a double submit: the action returns the first copy instead of making another.
+COMMUNITY_RESUBMIT_SECONDS = env.int("COMMUNITY_RESUBMIT_SECONDS", default=120)
 COMMUNITY_RATE_LIMITS = {
     "New member": {"ask": "3/h", "answer": "10/h", "comment": "20/h", "flag": "10/h"},
     "Member": {"ask": "10/h", "answer": "30/h", "comment": "60/h", "flag": "30/h"},

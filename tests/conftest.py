@@ -136,7 +136,7 @@ def answer_factory(
         return post_answer(
             question or question_factory(),
             author=author or user_factory(),
-            body=body or "Open Settings → Billing and use the Download PDF link.",
+            body=body or f"Open Settings → Billing and use the Download PDF link ({next(_counter)}).",
         )
 
     return make

@@ -20,17 +20,25 @@ from community.actions.soft_delete import reinstate, withdraw
 from community.extensions import thread_event
 from community.markdown import render_markdown
 from community.models import Acceptance, Answer, Question
+from community.querysets import resubmitted
 from community.reputation import Reason
 
 
 @transaction.atomic
 def post_answer(question: Question, *, author: User, body: str, official: bool = False) -> Answer:
     """Create an answer, count it, follow the question, and queue the followers' notice.
-    ``official``: support staff answering for the company (shown as "Official")."""
+    ``official``: support staff answering for the company (shown as "Official"). The same
+    text from the same author moments ago (a double submit) returns that answer instead."""
     permissions.check_can_answer(author, question)
     if official:
         permissions.check_can_post_officially(author)
     now = timezone.now()
+    # The question's row lock serialises answers to it (votes and close votes take the
+    # same lock first), so a form sent twice at once sees its first copy and returns it.
+    Question.objects.select_for_update().filter(pk=question.pk).first()
+    same = resubmitted(Answer.objects.filter(question=question), author=author, body=body, now=now)
+    if same is not None:
+        return same  # type: ignore[no-any-return]
     answer = Answer.objects.create(
         question=question,
         author=author,

@@ -13,6 +13,7 @@ from community.actions.soft_delete import reinstate, withdraw
 from community.extensions import thread_event
 from community.markdown import render_markdown
 from community.models import Answer, Comment, Question
+from community.querysets import resubmitted
 
 
 @transaction.atomic
@@ -24,6 +25,10 @@ def add_comment(post: Question | Answer, *, author: User, body: str, official: b
         permissions.check_can_post_officially(author)
     now = timezone.now()
     target = {"question": post} if isinstance(post, Question) else {"answer": post}
+    Question.objects.select_for_update().filter(pk=post.thread.pk).first()  # as answers do
+    same = resubmitted(Comment.objects.filter(**target), author=author, body=body, now=now)
+    if same is not None:
+        return same  # type: ignore[no-any-return]
     comment = Comment.objects.create(
         **target,
         author=author,

@@ -17,15 +17,21 @@ from community.actions.soft_delete import reinstate, withdraw
 from community.extensions import thread_event
 from community.markdown import render_markdown
 from community.models import Category, Question, ReviewKind
+from community.querysets import resubmitted
 
 
 @transaction.atomic
 def ask_question(
     *, author: User, title: str, body: str, category: Category | None, tags: list[str]
 ) -> Question:
-    """Create a question (revision 1) and make its author follow it."""
+    """Create a question (revision 1) and make its author follow it. The same title and
+    text from the same author moments ago (a double submit) returns that question."""
     permissions.check_can_write(author)
     now = timezone.now()
+    User.objects.select_for_update().filter(pk=author.pk).first()  # one author's asks in turn
+    mine = Question.objects.filter(author=author, title=title)
+    if (same := resubmitted(mine, author=author, body=body, now=now)) is not None:
+        return same  # type: ignore[no-any-return]
     question = Question.objects.create(
         author=author,
         title=title,
