@@ -10,6 +10,8 @@ support → community → accounts).
 - ``work queues``: queue models whose items a person can hold, for the "My work" page.
 - ``feedback tags``: the tags that route a thread to product feedback (reviewers add one
   to route a post there).
+- ``redaction listeners``: a moderator redacted a text from a thread; listeners scrub
+  the copies they keep (support: stored digests) and say how many places changed.
 - ``permission rules``: modules of ``can_*`` rules that the ``{% can %}`` template tag
   answers from, after community's own (support registers ``support.permissions``).
 """
@@ -35,6 +37,7 @@ _queues: list[WorkQueue] = []
 _idea_checks: list[Callable[[Question], bool]] = []
 _feedback_tags: list[Callable[[], list[str]]] = []
 _rule_modules: list[Any] = []
+_redaction_listeners: list[Callable[[Question, str], int]] = []
 
 
 @dataclass(frozen=True)
@@ -118,3 +121,13 @@ def permission_rule(name: str) -> Callable[..., bool] | None:
         if rule is not None:
             return rule  # type: ignore[no-any-return]
     return None
+
+
+def register_redaction_listener(listener: Callable[[Question, str], int]) -> None:
+    if listener not in _redaction_listeners:
+        _redaction_listeners.append(listener)
+
+
+def redacted(question: Question, text: str) -> int:
+    """Tell the listeners (inside the redaction's transaction); how many places changed."""
+    return sum(listener(question, text) for listener in _redaction_listeners)

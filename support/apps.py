@@ -13,6 +13,7 @@ class SupportConfig(AppConfig):
         from support.actions import digests, escalations, feedback, notices  # noqa: F401 (outbox handlers register on import)
 
         extensions.register_permission_rules(permissions)
+        extensions.register_redaction_listener(digests.scrub_digests)
         extensions.register_question_panel(panels.question_panel)
         extensions.listen_to_threads(escalations.on_thread_event)
         extensions.listen_to_threads(feedback.on_thread_event)

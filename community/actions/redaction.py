@@ -12,7 +12,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Replace
 
 from accounts.models import User
-from community import permissions
+from community import extensions, permissions
 from community.actions.audit import audit, tell_author
 from community.actions.search import queue_reindex
 from community.markdown import render_markdown
@@ -29,20 +29,22 @@ class RedactionError(ValueError):
 MIN_LENGTH = 3
 
 
-def _scrub(value: Any, text: str) -> Any:
+def scrub(value: Any, text: str) -> Any:
+    """``value`` (text, or JSON-like data) with every occurrence of ``text`` redacted."""
     if isinstance(value, str):
         return value.replace(text, MARK)
     if isinstance(value, dict):
-        return {key: _scrub(item, text) for key, item in value.items()}
+        return {key: scrub(item, text) for key, item in value.items()}
     if isinstance(value, list):
-        return [_scrub(item, text) for item in value]
+        return [scrub(item, text) for item in value]
     return value
 
 
 @transaction.atomic
 def redact(post: Question | Answer | Comment, *, by: User, text: str, reason: str) -> int:
     """Replace every occurrence of ``text`` with "[redacted]" in the post (title and body),
-    in all its revisions, and in the audit rows and the thread's notifications that quoted it. Returns
+    in all its revisions, in the audit rows and the thread's notifications that quoted it, and
+    in what other apps keep of the thread (support's stored digests). Returns
     how many places changed. The audit row of the redaction never holds the text."""
     permissions.check_can_redact(by, post)
     if len(text.strip()) < MIN_LENGTH:
@@ -73,7 +75,7 @@ def redact(post: Question | Answer | Comment, *, by: User, text: str, reason: st
         content_type=ContentType.objects.get_for_model(post), object_id=post.pk
     )
     for entry in entries:
-        before, after = _scrub(entry.before, text), _scrub(entry.after, text)
+        before, after = scrub(entry.before, text), scrub(entry.after, text)
         if (before, after) != (entry.before, entry.after):
             AuditEntry.objects.filter(pk=entry.pk).update(before=before, after=after)
             changed += 1
@@ -83,6 +85,7 @@ def redact(post: Question | Answer | Comment, *, by: User, text: str, reason: st
     changed += Notification.objects.filter(about_it, text__contains=text).update(
         text=Replace("text", Value(text), Value(MARK))
     )
+    changed += extensions.redacted(post.thread, text)  # copies kept elsewhere (digests)
     if not changed:
         raise RedactionError(
             "That text is not in this post or its earlier revisions (it must match exactly)."

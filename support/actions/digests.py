@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from accounts.mail import header_safe
 from community.actions import outbox
-from community.models import Follow, MeToo
+from community.actions.redaction import scrub
+from community.models import Follow, MeToo, Question
 from support.digests import ItemFacts, StatusChange, build, period_containing, periods_due
 from support.models import Digest, FeedbackEvent, FeedbackItem, ProductTeam, WebhookDelivery
 from support.querysets import count_per_question
@@ -198,3 +199,16 @@ def retry_webhooks(*, now: datetime | None = None) -> int:
             post_webhook(digest, now=now)
             retried += 1
     return retried
+
+
+def scrub_digests(question: Question, text: str) -> int:
+    """A moderator redacted ``text`` from a thread: stored digests of the teams its feedback
+    went to lose it too (their page, JSON and CSV read the stored content). Mail already
+    sent and webhooks already delivered cannot be called back. Returns how many changed."""
+    changed = 0
+    for digest in Digest.objects.filter(team__items__question=question).distinct():
+        content = scrub(digest.content, text)
+        if content != digest.content:
+            Digest.objects.filter(pk=digest.pk).update(content=content)
+            changed += 1
+    return changed

@@ -166,6 +166,32 @@ def test_the_digest_csv_neutralises_titles_that_start_a_formula(
     assert as_json["new"][0]["title"] == question.title
 
 
+def test_redacting_a_thread_scrubs_the_digests_built_before(
+    client, team, question_factory, user_factory, advocate, django_capture_on_commit_callbacks
+):
+    secret = "dana.private@example.com"
+    question = question_factory(
+        title="Let me pay invoices by card", tags=["feature-request", "invoices"],
+        body=f"We need card payments every month; write to {secret} for our volumes.",
+    )  # fmt: skip
+    toggle_me_too(question, user=user_factory())
+    yesterday = timezone.now() - timedelta(days=1)
+    FeedbackItem.objects.filter(question=question).update(created_at=yesterday)
+    question.me_toos.update(created_at=yesterday)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_digests()
+    digest = Digest.objects.get()
+    assert secret in json.dumps(digest.content)  # quoted from the body
+    client.force_login(advocate)
+    response = client.post(f"/questions/{question.pk}/redact/", {"text": secret, "reason": "personal data"})
+    assert response.status_code == 302
+    digest.refresh_from_db()
+    assert secret not in json.dumps(digest.content) and "[redacted]" in json.dumps(digest.content)
+    client.force_login(team.members.get())
+    for export in ("", "?format=json", "?format=csv"):
+        assert secret not in client.get(f"/feedback/digests/{digest.pk}/{export}").content.decode()
+
+
 class _Receiver(BaseHTTPRequestHandler):
     secret = ""
     fail_first = 0
