@@ -330,6 +330,26 @@ def test_the_demo_has_escalations_in_the_queue(client, capsys):
     assert "Feedback inbox" in inbox
 
 
+def test_the_demo_team_gets_a_digest_with_its_feedback_in_it(
+    client, capsys, django_capture_on_commit_callbacks
+):
+    """The demo's product team had no recipients and its first digest was empty."""
+    from django.core.management import call_command
+
+    from support.actions.digests import run_digests
+    from support.models import Digest
+
+    call_command("seed_demo")
+    call_command("seed_support_demo")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_digests() >= 1
+    digest = Digest.objects.get(team__slug="invoicing")
+    titles = [row["title"] for row in digest.content["new"]]
+    assert "Let me schedule recurring invoices on the last day of the month" in titles
+    assert any(User.objects.get(username="priya").email in m.to for m in mail.outbox)
+
+
 def test_priority_grows_while_an_escalation_waits(question_factory, run_outbox):
     question = age(question_factory(), 30)
     run_outbox(sweep)

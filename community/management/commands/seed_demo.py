@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from taggit.models import Tag
 
 from accounts.models import User
@@ -23,8 +26,12 @@ from community.actions.questions import ask_question
 from community.actions.reputation import adjust_reputation
 from community.actions.votes import cast_vote
 from community.demo_content import CATEGORIES, THREADS
-from community.models import Category, CloseReason, FlagReason, Question
+from community.models import Answer, Category, CloseReason, FlagReason, Question, Vote
 from community.permissions import can_vote
+
+# Demo threads are asked this many minutes apart (see Command._spread): far enough for
+# the serial-vote rule, close enough that none breaches even a VIP's 4-hour SLA at once.
+THREAD_SPACING_MINUTES = 7
 
 DEMO_PASSWORD = "askwell-demo"  # noqa: S105 (printed demo login, local only)
 
@@ -114,8 +121,21 @@ class Command(BaseCommand):
                         cast_vote(answer, by=voter, value=1)
             if accepted is not None and accepted < len(posted):
                 accept_answer(posted[accepted], by=asker)
+            self._spread(question, minutes_ago=(len(THREADS) - n) * THREAD_SPACING_MINUTES)
         self._article(people)
         self._moderation(people, categories)
+
+    def _spread(self, question: Question, *, minutes_ago: float) -> None:
+        """Give one demo thread a past: asked ``minutes_ago``, answered and voted on in the
+        minutes after. Cast in one go, every vote would fall in one burst that the
+        serial-vote job (rightly) reverses ten minutes after ``make run``."""
+        asked = timezone.now() - timedelta(minutes=minutes_ago)
+        Question.objects.filter(pk=question.pk).update(created_at=asked, last_activity_at=asked)
+        for i, answer in enumerate(Answer.objects.filter(question=question).order_by("pk")):
+            Answer.objects.filter(pk=answer.pk).update(created_at=asked + timedelta(seconds=40 * (i + 1)))
+        votes = Vote.objects.filter(Q(question=question) | Q(answer__question=question)).order_by("pk")
+        for i, vote_id in enumerate(votes.values_list("pk", flat=True)):
+            Vote.objects.filter(pk=vote_id).update(created_at=asked + timedelta(seconds=150 + 10 * i))
 
     def _moderation(self, people: dict[str, User], categories: dict[str, Category]) -> None:
         """Work for the review queues: a new member's spam, hidden at once by three members'

@@ -63,7 +63,14 @@ class Command(BaseCommand):
 
     def _feedback(self, people: dict[str, User], category: Category | None) -> None:
         team, _ = ProductTeam.objects.get_or_create(
-            slug="invoicing", defaults={"name": "Invoicing", "product_tags": "invoices billing"}
+            slug="invoicing",
+            defaults={
+                "name": "Invoicing",
+                "product_tags": "invoices billing",
+                # Daily, to priya's inbox (var/mail/): the first digest arrives with `make run`.
+                "digest_cadence": "daily",
+                "digest_recipients": people["priya"].email,
+            },
         )
         team.members.add(people["priya"])
         for name in ("feature-request", "invoices"):
@@ -85,3 +92,10 @@ class Command(BaseCommand):
             response="Planned for the spring release: 'last day of the month' becomes a schedule option.",
             by=people["priya"],
         )
+        # Asked, seconded and planned yesterday: yesterday's digest (the first one beat
+        # builds) has something in it.
+        yesterday = timezone.now() - timedelta(days=1)
+        Question.objects.filter(pk=idea.pk).update(created_at=yesterday, last_activity_at=yesterday)
+        FeedbackItem.objects.filter(pk=item.pk).update(created_at=yesterday, status_changed_at=yesterday)
+        item.history.update(at=yesterday)
+        idea.me_toos.update(created_at=yesterday)
