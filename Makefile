@@ -22,7 +22,7 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 
 migrate: venv
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py createcachetable
+	$(PY) manage.py createcachetable  # also done by migrate (accounts 0008); kept for caches added later
 	$(PY) manage.py collectstatic --noinput -v0
 
 demo: migrate

@@ -275,3 +275,26 @@ def test_an_avatar_is_stored_under_the_format_it_really_is(
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.avatar.name.endswith(f"avatar{stored}")
+
+
+def test_migrate_creates_the_database_cache_table_that_logins_need(client, member, settings):
+    """A deployment that ran `migrate` but not `createcachetable` answered every log-in
+    with a 500 (the login throttles and rate limits live in that cache)."""
+    import importlib
+
+    from django.db import connection
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "askwell_cache"}}  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS askwell_cache")
+    assert "askwell_cache" not in connection.introspection.table_names()
+    migration = importlib.import_module("accounts.migrations.0008_cache_table")
+    from types import SimpleNamespace
+
+    migration.create_cache_tables(None, SimpleNamespace(connection=connection))  # what migrate runs
+    assert "askwell_cache" in connection.introspection.table_names()
+    from tests.conftest import PASSWORD
+
+    response = client.post("/accounts/login/", {"login": member.username, "password": PASSWORD})
+    assert response.status_code == 302
