@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from community.actions import outbox
+from community.actions import health, outbox
 from community.actions.articles import remind_reviews
 from community.actions.badges import award_badges
 from community.actions.deflection import settle_hint_clicks
@@ -20,6 +20,10 @@ def process_outbox_item_task(item_id: int) -> bool:
 
 @shared_task(name="community.requeue_pending_outbox")
 def requeue_pending_outbox_task() -> int:
+    """Beat's every-minute job: hand pending rows over again, record the heartbeat that
+    /health/ reads, and raise the alarm when rows stay stuck."""
+    health.beat_ran()
+    health.alert_if_outbox_stuck()
     return outbox.requeue_pending()
 
 

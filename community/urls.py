@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from community.views import (
     articles,
     closing,
+    health,
     moderation,
     mvp,
     notifications,
@@ -30,6 +31,7 @@ app_name = "community"
 
 urlpatterns = [
     path("", questions.home_view, name="home"),
+    path("health/", health.health_view, name="health"),
     path("questions/", questions.question_list_view, name="question_list"),
     path("questions/ask/", questions.ask_view, name="ask"),
     path("questions/preview/", posts.preview_view, name="preview"),

@@ -28,6 +28,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("ASKWELL_SITE_URL", default="http://127.0.0.1:8000")
 SITE_NAME = env.str("ASKWELL_SITE_NAME", default="Askwell")
+# Who hears about server errors and stuck derived work (comma-separated addresses).
+ADMINS = [("Askwell admin", address) for address in env.list("ASKWELL_ADMIN_EMAILS", default=[])]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -336,6 +338,10 @@ COMMUNITY_ADVOCATE_ACCEPT_AFTER_DAYS = env.int("COMMUNITY_ADVOCATE_ACCEPT_AFTER_
 # An outbox row still pending this long after it was written is enqueued again by beat.
 COMMUNITY_OUTBOX_RETRY_AFTER_SECONDS = env.int("COMMUNITY_OUTBOX_RETRY_AFTER_SECONDS", default=60)
 COMMUNITY_OUTBOX_MAX_ATTEMPTS = 20
+# Rows pending this long raise an error in the log and a mail to ADMINS (once an hour).
+COMMUNITY_OUTBOX_ALERT_MINUTES = env.int("COMMUNITY_OUTBOX_ALERT_MINUTES", default=15)
+# /health/ reports beat as down when its every-minute job has not run for this long.
+COMMUNITY_HEARTBEAT_STALE_SECONDS = env.int("COMMUNITY_HEARTBEAT_STALE_SECONDS", default=300)
 
 # --- Search ---------------------------------------------------------------------------
 # "whoosh" (embedded, on local disk). The index is written only by the worker that

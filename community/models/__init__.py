@@ -4,6 +4,7 @@ from community.models.articles import Article, ArticleFeedback, ArticleRevision
 from community.models.categories import Category
 from community.models.deflection import DeflectionEvent, DeflectionKind
 from community.models.engagement import Follow, MeToo
+from community.models.health import Heartbeat
 from community.models.imports import ImportedUser, ImportSite, LinkKind, QuestionLink, TagInfo
 from community.models.moderation import (
     AuditEntry,
@@ -45,6 +46,7 @@ __all__ = [
     "FlagOutcome",
     "FlagReason",
     "Follow",
+    "Heartbeat",
     "ImportSite",
     "ImportedUser",
     "LinkKind",
