@@ -31,14 +31,8 @@ demo: migrate
 	$(PY) manage.py rebuild_search_index
 
 run: demo
-	@echo "Mail is written to var/mail/. Stop everything with Ctrl-C."
-	@trap 'kill $$web $$worker $$searcher $$beat 2>/dev/null; wait' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 -Q celery -n default@%h & worker=$$!; \
-	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=1 -Q search -n search@%h & searcher=$$!; \
-	$(VENV)/bin/celery -A config beat --loglevel=INFO & beat=$$!; \
-	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 \
-	  --graceful-timeout 5 --access-logfile - & web=$$!; \
-	wait $$web
+	@echo "Mail is written to var/mail/. Stop everything with Ctrl-C (or SIGTERM)."
+	exec bin/askwell all
 
 lint: venv
 	$(VENV)/bin/ruff check .

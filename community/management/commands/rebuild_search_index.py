@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from community.actions.search import rebuild
 from community.models import Question
+from community.search import IndexMissing, SearchQuery, get_engine
 
 
 class Command(BaseCommand):
@@ -20,8 +21,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", type=int, default=500)
+        parser.add_argument(
+            "--if-missing", action="store_true", help="Only build an index that does not exist yet (deploys)."
+        )
 
-    def handle(self, *args: Any, batch: int = 500, **options: Any) -> None:
+    def handle(self, *args: Any, batch: int = 500, if_missing: bool = False, **options: Any) -> None:
+        if if_missing:
+            try:
+                get_engine().search(SearchQuery(text="index present", per_page=1))
+            except IndexMissing:
+                pass
+            else:
+                self.stdout.write("The search index is there; nothing to build.")
+                return
         total = Question.objects.filter(is_deleted=False).count()
         with tqdm(total=total, unit="thread", desc="Indexing", file=self.stderr, disable=None) as bar:
 
