@@ -120,6 +120,12 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"  # allauth's login field
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"  # allauth's username or email
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+# Reverse proxies in front of the site (each appends to X-Forwarded-For). 0: none, and the
+# header is ignored (a client could write anything there).
+ASKWELL_TRUSTED_PROXY_COUNT = env.int("ASKWELL_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = ASKWELL_TRUSTED_PROXY_COUNT  # allauth's per-address login limits
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AUTHENTICATION_BACKENDS = [

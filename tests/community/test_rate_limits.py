@@ -105,3 +105,48 @@ def test_repeated_wrong_passwords_lock_the_login_for_a_while(client, member, set
     # Even the right password waits (allauth's own failed-login limit answers first here).
     assert response.status_code == 429 or b"Too many failed login attempts" in response.content
     assert "_auth_user_id" not in client.session
+
+
+def _lock_out(client, member, settings, **headers):
+    settings.AXES_ENABLED = True
+    settings.ACCOUNT_RATE_LIMITS = False  # allauth's own limit aside: axes alone must hold
+    cache.clear()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"login": member.username, "password": "wrong"}, **headers)
+
+
+def test_the_lockout_holds_even_for_the_right_password(client, member, settings):
+    """axes recorded failures under an empty username: after 5 wrong passwords, the right
+    one logged in again at once."""
+    from axes.models import AccessAttempt
+
+    from tests.conftest import PASSWORD
+
+    _lock_out(client, member, settings)
+    assert AccessAttempt.objects.get().username == member.username
+    response = client.post("/accounts/login/", {"login": member.username, "password": PASSWORD})
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(client, member, settings):
+    from tests.conftest import PASSWORD
+
+    settings.ASKWELL_TRUSTED_PROXY_COUNT = 1
+    _lock_out(client, member, settings, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    locked = client.post("/accounts/login/", {"login": member.username, "password": PASSWORD},
+                         HTTP_X_FORWARDED_FOR="203.0.113.5")  # fmt: skip
+    assert locked.status_code == 429
+    # Another customer behind the same proxy is not locked out with the first one.
+    other = client.post("/accounts/login/", {"login": member.username, "password": PASSWORD},
+                        HTTP_X_FORWARDED_FOR="198.51.100.7")  # fmt: skip
+    assert other.status_code == 302
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, member, settings):
+    from tests.conftest import PASSWORD
+
+    settings.ASKWELL_TRUSTED_PROXY_COUNT = 0
+    _lock_out(client, member, settings, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    spoofed = client.post("/accounts/login/", {"login": member.username, "password": PASSWORD},
+                          HTTP_X_FORWARDED_FOR="198.51.100.7")  # fmt: skip
+    assert spoofed.status_code == 429  # a made-up header does not escape the lockout
