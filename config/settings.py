@@ -6,10 +6,15 @@ Setting ``DATABASE_URL`` and ``CELERY_BROKER_URL`` (and ``CACHE_URL``) scales it
 PostgreSQL and Redis with the same code.
 """
 
+import os
+import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,13 +25,53 @@ VAR_DIR = Path(env.str("ASKWELL_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    default="askwell-embedded-default-not-for-production-0b1c2d3e4f5a6b7c8d9e",
-)
+# The key the project once shipped as its default: refused whenever DEBUG is off.
+BUILT_IN_SECRET_KEY = "askwell-embedded-default-not-for-production-0b1c2d3e4f5a6b7c8d9e"  # noqa: S105 (refused, below)
+
+
+def _machine_secret_key(path: Path) -> str:
+    """The embedded default's own key: made once, at random, kept in the var directory
+    (readable by this user only). A scaled deployment sets DJANGO_SECRET_KEY, the same
+    on every machine."""
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fresh:
+            fresh.write(secrets.token_urlsafe(50))
+    except FileExistsError:
+        pass  # made before (or by another process just now)
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)  # another process is writing it
+    raise ImproperlyConfigured(f"{path} is empty: delete it, or set DJANGO_SECRET_KEY")
+
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _machine_secret_key(VAR_DIR / "secret-key")
+if SECRET_KEY == BUILT_IN_SECRET_KEY and not DEBUG:
+    raise ImproperlyConfigured(
+        "Refusing to start: DJANGO_SECRET_KEY is the key Askwell once shipped as its default. "
+        "Set a random one (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("ASKWELL_SITE_URL", default="http://127.0.0.1:8000")
+_site = urlsplit(SITE_URL)
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"{_site.scheme}://{_site.netloc}"])
+
+# --- TLS: one switch (on by default when the site's URL is https://) --------------------
+# Reverse proxies in front of the site (each appends to X-Forwarded-For and sets
+# X-Forwarded-Proto). 0: none, and those headers are ignored (a client could write them).
+ASKWELL_TRUSTED_PROXY_COUNT = env.int("ASKWELL_TRUSTED_PROXY_COUNT", default=0)
+if ASKWELL_TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # links come out https://
+HTTPS = env.bool("ASKWELL_HTTPS", default=_site.scheme == "https")
+if HTTPS:
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+    # /health/ answers the orchestrator's plain-HTTP probe inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SITE_NAME = env.str("ASKWELL_SITE_NAME", default="Askwell")
 # Who hears about server errors and stuck derived work (comma-separated addresses).
 ADMINS = [("Askwell admin", address) for address in env.list("ASKWELL_ADMIN_EMAILS", default=[])]
@@ -122,9 +167,6 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"  # allauth's login field
 AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"  # allauth's username or email
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
-# Reverse proxies in front of the site (each appends to X-Forwarded-For). 0: none, and the
-# header is ignored (a client could write anything there).
-ASKWELL_TRUSTED_PROXY_COUNT = env.int("ASKWELL_TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = ASKWELL_TRUSTED_PROXY_COUNT  # allauth's per-address login limits
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
