@@ -155,6 +155,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A cache every process shares (rate-limit counts): the database in the embedded default
 # (`manage.py createcachetable`, run by `make migrate`), Redis when scaled (CACHE_URL).
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://askwell_cache")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis outage must not become a 500 (config/cache.py); nor may a Redis that hangs.
+    CACHES["default"]["BACKEND"] = "config.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
 
 # --- Auth and accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

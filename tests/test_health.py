@@ -73,3 +73,19 @@ def test_stuck_outbox_rows_are_reported_logged_and_mailed_once_an_hour(client, h
     assert [m.to for m in mail.outbox] == [["ops@example.com"]]  # once, not every minute
     report = json.loads(client.get("/health/").content)
     assert not report["checks"]["outbox"]["ok"]
+
+
+def test_with_the_cache_down_logins_and_posts_still_work(client, member, newcomer, category, settings):
+    """With broker and cache on one Redis, an outage answered every log-in with a 500."""
+    from tests.conftest import PASSWORD
+
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "config.cache.ResilientRedisCache",
+                       "LOCATION": DOWN_REDIS, "OPTIONS": {"socket_connect_timeout": 1}}}  # fmt: skip
+    response = client.post("/accounts/login/", {"login": member.username, "password": PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    client.force_login(newcomer)
+    data = {"title": "Bank feed stopped after the update", "body": "No transactions since Monday.",
+            "category": category.pk, "tags": ""}  # fmt: skip
+    assert client.post("/questions/ask/", data).status_code == 302
+    assert client.get("/").status_code == 200
+    assert json.loads(client.get("/health/").content)["checks"]["cache"]["ok"] is False

@@ -1,0 +1,78 @@
+"""A real Redis cache of the test's own (another port, never the machine's), stopped and
+started by the test: logins, pages and posts keep working while it is down, /health/
+says so, and the cache is used again once it is back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core.cache import caches
+
+from tests.conftest import PASSWORD
+from tests.service.conftest import wait_for
+
+pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start(port: int, tmp_path) -> subprocess.Popen:
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    import redis
+
+    def answers() -> bool:
+        try:
+            return bool(redis.Redis(port=port, socket_connect_timeout=1).ping())
+        except redis.exceptions.ConnectionError:
+            return False
+
+    wait_for(answers, what="the test's own Redis")
+    return server
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
+def test_a_redis_cache_outage_keeps_logins_pages_and_posts_working(
+    client, member, category, settings, tmp_path
+):
+    port = _free_port()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    server = _start(port, tmp_path)
+    try:
+        assert json.loads(client.get("/health/").content)["checks"]["cache"]["ok"]
+        server.terminate()
+        server.wait(timeout=10)
+        started = time.monotonic()
+        response = client.post("/accounts/login/", {"login": member.username, "password": PASSWORD})
+        assert response.status_code == 302 and time.monotonic() - started < 10
+        data = {"title": "Bank feed stopped during the outage", "body": "No transactions since Monday.",
+                "category": category.pk, "tags": ""}  # fmt: skip
+        assert client.post("/questions/ask/", data).status_code == 302
+        assert client.get("/questions/").status_code == 200
+        report = client.get("/health/")
+        assert report.status_code == 503 and not json.loads(report.content)["checks"]["cache"]["ok"]
+        server = _start(port, tmp_path)  # back again
+        caches["default"].set("askwell:probe", "back", 30)
+        assert caches["default"].get("askwell:probe") == "back"
+        assert json.loads(client.get("/health/").content)["checks"]["cache"]["ok"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
