@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.observability import init_sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -408,7 +410,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"client_errors": {"()": "config.logfilters.ClientErrorsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
+    "formatters": {"json": {"()": "config.observability.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_errors"],
+            # LOG_FORMAT=json: one JSON object a line, for log collectors.
+            **({"formatter": "json"} if env.str("LOG_FORMAT", default="text") == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {
         "askwell": {"handlers": ["console"], "level": "INFO", "propagate": False},
@@ -437,3 +447,10 @@ COMMUNITY_SERIAL_VOTES_WINDOW_MINUTES = env.int("COMMUNITY_SERIAL_VOTES_WINDOW_M
 COMMUNITY_DEFLECTION_WAIT_MINUTES = env.int("COMMUNITY_DEFLECTION_WAIT_MINUTES", default=30)
 # A knowledge article's default review date is this many days after it is written or reviewed.
 COMMUNITY_ARTICLE_REVIEW_DAYS = env.int("COMMUNITY_ARTICLE_REVIEW_DAYS", default=180)
+
+# Error reporting: set SENTRY_DSN to send web and task errors to Sentry (no personal data).
+SENTRY_ENABLED = init_sentry(
+    env.str("SENTRY_DSN", default=""),
+    environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
