@@ -62,3 +62,16 @@ def test_behind_a_tls_proxy_canonical_and_structured_data_links_are_https(
     assert f'rel="canonical" href="https://community.example.com{question.get_absolute_url()}"' in page
     assert '"url": "https://community.example.com/' in page  # the answer's, in the QAPage data
     assert "http://community.example.com" not in page
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_content_security_policy_of_the_sites_own_scripts_and_styles(client, member):
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'" and directives["default-src"] == "'self'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'"
+    # A chart's one <style> carries the nonce its page's policy names.
+    page = client.get(f"/users/{member.username}/")
+    nonce = page["Content-Security-Policy"].split("'nonce-", 1)[1].split("'", 1)[0]
+    assert f'nonce="{nonce}"' in page.content.decode() and 'style="' not in page.content.decode()

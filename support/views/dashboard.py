@@ -55,12 +55,14 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             },
             title="Questions asked per day",
             stacked=True,
+            nonce=str(request.csp_nonce),  # type: ignore[attr-defined]
         ),
         "backlog": series_chart(
             "bar",
             [label for label, _ in board.backlog],
             {"Open escalations": [count for _, count in board.backlog]},
             title="Open escalations by age",
+            nonce=str(request.csp_nonce),  # type: ignore[attr-defined]
         ),
     }
     return render(request, "support/dashboard.html", {"form": form, "board": board, "charts": charts})

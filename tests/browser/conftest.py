@@ -56,8 +56,18 @@ def dialogs() -> list[str]:
 
 
 @pytest.fixture
-def new_page(browser: Any, dialogs: list[str]) -> Iterator[Any]:
+def csp_violations() -> list[str]:
+    """Every Content-Security-Policy violation Chromium reported on any page."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser: Any, dialogs: list[str], csp_violations: list[str]) -> Iterator[Any]:
     contexts = []
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            csp_violations.append(f"{message.location.get('url', '')}: {message.text[:300]}")
 
     def make() -> Any:
         context = browser.new_context(viewport={"width": 1200, "height": 900})
@@ -65,8 +75,11 @@ def new_page(browser: Any, dialogs: list[str]) -> Iterator[Any]:
         page = context.new_page()
         page.set_default_timeout(15000)
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("console", on_console)
         return page
 
     yield make
     for context in contexts:
         context.close()
+    # Every journey doubles as a check of the policy: no page may break it.
+    assert csp_violations == [], csp_violations
