@@ -10,8 +10,10 @@ cache as down (it checks the backend itself, not through this wrapper's forgiven
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache
@@ -32,86 +34,50 @@ def _warn(operation: str) -> None:
         )
 
 
+def _forgiving(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
+    """RedisCache's ``name``, answering ``fallback(*args, **kwargs)`` when Redis is away."""
+    method = getattr(RedisCache, name)
+
+    @functools.wraps(method)
+    def call(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except UNREACHABLE:
+            _warn(name)
+            return fallback(*args, **kwargs)
+
+    return call
+
+
+def _given_default(key: Any, default: Any = None, version: Any = None) -> Any:
+    return default
+
+
+def _delta(key: Any, delta: int = 1, version: Any = None) -> int:
+    return delta
+
+
+# What each cache call answers while Redis cannot be reached: reads miss, writes are
+# dropped, ``add`` says stored (a counter starts again, nothing is refused), ``incr``
+# counts from nothing.
+FALLBACKS: dict[str, Callable[..., Any]] = {
+    "get": _given_default,
+    "get_many": lambda *args, **kwargs: {},
+    "has_key": lambda *args, **kwargs: False,
+    "set": lambda *args, **kwargs: None,
+    "add": lambda *args, **kwargs: True,
+    "set_many": lambda *args, **kwargs: [],
+    "touch": lambda *args, **kwargs: False,
+    "incr": _delta,
+    "delete": lambda *args, **kwargs: False,
+    "delete_many": lambda *args, **kwargs: None,
+    "clear": lambda *args, **kwargs: None,
+}
+
+
 class ResilientRedisCache(RedisCache):
-    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE:
-            _warn("get")
-            return default
+    pass
 
-    def get_many(self, keys: Any, version: Any = None) -> Any:
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE:
-            _warn("get_many")
-            return {}
 
-    def has_key(self, key: Any, version: Any = None) -> bool:
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE:
-            _warn("has_key")
-            return False
-
-    def set(self, key: Any, value: Any, timeout: Any = ..., version: Any = None) -> None:  # type: ignore[override]
-        try:
-            if timeout is ...:
-                super().set(key, value, version=version)
-            else:
-                super().set(key, value, timeout, version)
-        except UNREACHABLE:
-            _warn("set")
-
-    def add(self, key: Any, value: Any, timeout: Any = ..., version: Any = None) -> bool:  # type: ignore[override]
-        try:
-            if timeout is ...:
-                return super().add(key, value, version=version)
-            return super().add(key, value, timeout, version)
-        except UNREACHABLE:
-            _warn("add")
-            return True  # as if stored: a counter starts again, nothing is refused
-
-    def set_many(self, data: Any, timeout: Any = ..., version: Any = None) -> list[Any]:  # type: ignore[override]
-        try:
-            if timeout is ...:
-                return super().set_many(data, version=version)
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE:
-            _warn("set_many")
-            return []
-
-    def touch(self, key: Any, timeout: Any = ..., version: Any = None) -> bool:  # type: ignore[override]
-        try:
-            if timeout is ...:
-                return super().touch(key, version=version)
-            return super().touch(key, timeout, version)
-        except UNREACHABLE:
-            _warn("touch")
-            return False
-
-    def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
-        try:
-            return super().incr(key, delta, version)
-        except UNREACHABLE:
-            _warn("incr")
-            return delta
-
-    def delete(self, key: Any, version: Any = None) -> bool:
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE:
-            _warn("delete")
-            return False
-
-    def delete_many(self, keys: Any, version: Any = None) -> None:
-        try:
-            super().delete_many(keys, version)
-        except UNREACHABLE:
-            _warn("delete_many")
-
-    def clear(self) -> None:
-        try:
-            super().clear()
-        except UNREACHABLE:
-            _warn("clear")
+for _name, _fallback in FALLBACKS.items():
+    setattr(ResilientRedisCache, _name, _forgiving(_name, _fallback))
