@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, F, Prefetch, Q, Value, When
 from django.utils import timezone
@@ -138,10 +140,6 @@ def my_reviews(user: User) -> list[Any]:
 def resubmitted(rows: Any, *, author: User, body: str, now: Any) -> Any:
     """The same author's identical live post among ``rows`` from the last
     ``COMMUNITY_RESUBMIT_SECONDS`` (a form sent twice), or None."""
-    from datetime import timedelta
-
-    from django.conf import settings
-
     since = now - timedelta(seconds=settings.COMMUNITY_RESUBMIT_SECONDS)
     return (
         rows.filter(author=author, body=body, is_deleted=False, created_at__gte=since).order_by("pk").first()
@@ -277,10 +275,7 @@ LEADERBOARD_PERIODS = {"week": 7, "month": 30, "all": None}
 
 def leaderboard(*, period: str, tag: str = "", limit: int = 50) -> list[tuple[User, int]]:
     """Members by reputation earned in the period (and on questions with the tag)."""
-    from datetime import timedelta
-
     from django.db.models import Sum
-    from django.utils import timezone
 
     from accounts.models import User
     from community.models import ReputationEvent

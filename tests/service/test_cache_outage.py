@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import time
 
@@ -15,14 +14,9 @@ from django.core.cache import caches
 
 from tests.conftest import PASSWORD
 from tests.service.conftest import wait_for
+from tests.service.together import free_port
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _start(port: int, tmp_path) -> subprocess.Popen:
@@ -47,7 +41,7 @@ def _start(port: int, tmp_path) -> subprocess.Popen:
 def test_a_redis_cache_outage_keeps_logins_pages_and_posts_working(
     client, member, category, settings, tmp_path
 ):
-    port = _free_port()
+    port = free_port()
     settings.CACHES = {
         "default": {
             "BACKEND": "config.cache.ResilientRedisCache",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -16,14 +15,9 @@ import pytest
 from django.conf import settings as django_settings
 
 from tests.service.conftest import ROOT, wait_for
+from tests.service.together import free_port
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _health(port: int) -> tuple[int, dict]:
@@ -43,7 +37,7 @@ def _running(pgid: int) -> bool:
 
 def test_the_entrypoint_serves_with_workers_and_beat_and_stops_on_sigterm(real_broker, tmp_path):
     db = django_settings.DATABASES["default"]
-    port = _free_port()
+    port = free_port()
     host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     env = {
         **os.environ,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -41,3 +42,10 @@ def all_at_once(
     if errors:
         raise errors[0]
     return done, turned_away
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, on 127.0.0.1 (for a server the test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
