@@ -14,5 +14,7 @@ urlpatterns = [
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 
+handler500 = "config.errors.server_error"
+
 admin.site.site_header = "Askwell administration"
 admin.site.site_title = "Askwell admin"
