@@ -116,9 +116,12 @@ def is_idea(question: Question) -> bool:
 def send_to_team(item: FeedbackItem, *, team: ProductTeam, by: User) -> FeedbackItem:
     """Triage: give an unowned item to a team."""
     permissions.check_can_triage_feedback(by)
-    if FeedbackItem.objects.filter(question=item.question, team=team).exists():
+    if item.team_id == team.pk:  # sent again to the team that has it
+        return item
+    already = FeedbackItem.objects.filter(question=item.question_id, team=team).first()
+    if already is not None:  # that team has the thread already: one item, theirs
         item.delete()
-        return FeedbackItem.objects.get(question=item.question, team=team)
+        return already
     now = timezone.now()
     FeedbackItem.objects.filter(pk=item.pk).update(team=team, updated_at=now)
     log(item, actor=by, from_state=item.state, to_state=item.state, note=f"sent to {team.name}", at=now)

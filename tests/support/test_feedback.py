@@ -163,6 +163,11 @@ def test_bulk_status_and_triage(client, question_factory, teams, support_agent):
     item = FeedbackItem.objects.get(question=unowned)
     client.post(f"/feedback/items/{item.pk}/send/", {"team": teams["invoicing"].pk})
     assert FeedbackItem.objects.get(question=unowned).team == teams["invoicing"]
+    # Sent again to the team that has it (a second click, the resilience sweep found it):
+    # it stays, where it was, instead of deleting itself and answering 500.
+    response = client.post(f"/feedback/items/{item.pk}/send/", {"team": teams["invoicing"].pk})
+    assert response.status_code == 302
+    assert FeedbackItem.objects.get(question=unowned).pk == item.pk
 
 
 def test_customers_and_other_teams_are_kept_out(client, question_factory, teams, member, advocate):
