@@ -240,7 +240,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+# Uploaded avatars: the embedded default serves them itself; a deployment turns this off
+# and lets the web server in front serve MEDIA_ROOT (compose.yaml's proxy does) or points
+# MEDIA_URL at object storage.
+ASKWELL_SERVE_MEDIA = env.bool("ASKWELL_SERVE_MEDIA", default=True)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

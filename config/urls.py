@@ -9,10 +9,9 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("feedback/", include("support.feedback_urls")),
     path("", include("community.urls")),
-    # Uploaded avatars. The embedded default serves them itself; scaled deployments put
-    # MEDIA_ROOT behind the web server or object storage instead.
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+if settings.ASKWELL_SERVE_MEDIA:  # uploaded avatars; off when the web server in front serves them
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
 handler500 = "config.errors.server_error"
 

@@ -4,8 +4,10 @@ exists (not on this project's machines, which cannot pull images)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,13 +20,23 @@ ENTRYPOINT_COMMANDS = {"web", "worker", "search-worker", "beat", "migrate"}
 def test_the_compose_file_runs_every_process_through_the_entrypoint():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "redis", "migrate", "web", "worker", "search-worker", "beat"}
+    assert set(services) == {"db", "redis", "migrate", "web", "worker", "search-worker", "beat", "proxy"}
     for name in ("migrate", "web", "worker", "search-worker", "beat"):
         assert services[name]["command"][0] in ENTRYPOINT_COMMANDS, name
         assert services[name]["build"] == "."
     assert "media" in compose["volumes"] and "db" in compose["volumes"]
     assert all("healthcheck" in services[name] for name in ("db", "redis"))
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # Uploaded media come from the volume through the web server in front, not the app.
+    assert services["web"]["environment"]["ASKWELL_SERVE_MEDIA"] == "false"
+    assert "media:/var/lib/askwell/media:ro" in services["proxy"]["volumes"]
+    assert services["proxy"]["ports"] == ["8000:8000"] and "ports" not in services["web"]
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert (
+        "alias /var/lib/askwell/media/;" in nginx
+        and "nosniff" in nginx
+        and "proxy_pass http://web:8000" in nginx
+    )
     usage = (ROOT / "bin" / "askwell").read_text()
     assert all(f"  {command})" in usage for command in ENTRYPOINT_COMMANDS)
 
@@ -51,3 +63,16 @@ def test_docker_compose_accepts_the_file():
     result = subprocess.run(["docker", "compose", "-f", str(ROOT / "compose.yaml"), "config", "--quiet"],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("serve", "found"), [("true", True), ("false", False)])
+def test_the_app_serves_uploaded_media_only_when_asked_to(serve, found, tmp_path):
+    script = (
+        "from django.urls import resolve, Resolver404\n"
+        "try:\n    resolve('/media/avatars/a.png'); print('served')\n"
+        "except Resolver404:\n    print('not served')\n"
+    )
+    env = {**os.environ, "ASKWELL_SERVE_MEDIA": serve, "ASKWELL_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.stdout.strip().splitlines()[-1] == ("served" if found else "not served"), result.stderr
