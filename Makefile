@@ -5,9 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | md5sum | cut -c1-12)
 SERVICE_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell CELERY_BROKER_URL=redis://127.0.0.1:6379/14
-FAST_MARKERS := not service and not browser and not slow
+FAST_MARKERS := not service and not browser and not slow and not resilience
 
-.PHONY: help venv run migrate demo lint test test-fast test-browser test-service test-slow chromium bench eval-search bench-search bench-support clean
+.PHONY: help venv run migrate demo lint test test-fast test-browser test-service test-slow resilience chromium bench eval-search bench-search bench-support clean
 
 help:
 	@echo "make run   - set up, load demo data, serve http://127.0.0.1:8000 with worker and beat"
@@ -62,6 +62,14 @@ test-service: venv
 
 test-slow: venv
 	$(VENV)/bin/pytest -q -n 2 -m slow
+
+# Not part of `make test`: bad input through every crawled form and query parameter,
+# double submits, search during index writes, broker, cache and database outages, on
+# PostgreSQL with a real worker. Prints attempts and failures; var/resilience/last-run.md.
+resilience: venv
+	@if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then \
+	  $(SERVICE_ENV) $(VENV)/bin/pytest -q -rs -p no:xdist -m resilience tests/service/resilience; \
+	else echo "The resilience suite needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379)." >&2; exit 1; fi
 
 test: lint test-fast test-browser test-service
 	@if [ "$$CI" = "true" ]; then $(MAKE) --no-print-directory test-slow; \

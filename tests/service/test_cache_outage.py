@@ -6,35 +6,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import time
 
 import pytest
 from django.core.cache import caches
 
 from tests.conftest import PASSWORD
-from tests.service.conftest import wait_for
-from tests.service.together import free_port
+from tests.service.together import free_port, start_redis
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
-
-
-def _start(port: int, tmp_path) -> subprocess.Popen:
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    import redis
-
-    def answers() -> bool:
-        try:
-            return bool(redis.Redis(port=port, socket_connect_timeout=1).ping())
-        except redis.exceptions.ConnectionError:
-            return False
-
-    wait_for(answers, what="the test's own Redis")
-    return server
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
@@ -49,7 +29,7 @@ def test_a_redis_cache_outage_keeps_logins_pages_and_posts_working(
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    server = _start(port, tmp_path)
+    server = start_redis(port, tmp_path)
     try:
         assert json.loads(client.get("/health/").content)["checks"]["cache"]["ok"]
         server.terminate()
@@ -63,7 +43,7 @@ def test_a_redis_cache_outage_keeps_logins_pages_and_posts_working(
         assert client.get("/questions/").status_code == 200
         report = client.get("/health/")
         assert report.status_code == 503 and not json.loads(report.content)["checks"]["cache"]["ok"]
-        server = _start(port, tmp_path)  # back again
+        server = start_redis(port, tmp_path)  # back again
         caches["default"].set("askwell:probe", "back", 30)
         assert caches["default"].get("askwell:probe") == "back"
         assert json.loads(client.get("/health/").content)["checks"]["cache"]["ok"]

@@ -25,7 +25,7 @@ def test_a_database_outage_is_a_clear_503_and_the_site_comes_back(member, catego
         browser = Browser(base)
         with_real_password(member, PASSWORD)
         login = browser.log_in(member.username, PASSWORD)
-        assert login.status == 302, login.body[login.body.find("<main"):][:3000]
+        assert login.status == 302, login.body[login.body.find("<main") :][:3000]
         assert browser.get("/questions/").status == 200
         outage.cut()
         page = browser.get("/questions/")
@@ -34,7 +34,10 @@ def test_a_database_outage_is_a_clear_503_and_the_site_comes_back(member, catego
         data = {"title": "Bank feed stopped on Monday", "body": "No new transactions since Monday morning.",
                 "category": str(category.pk), "tags": ""}  # fmt: skip
         refused = browser.post("/questions/ask/", data)
-        assert refused.status == 503 and data["body"] in refused.body, (refused.headers, (tmp_path / "web.log").read_text()[-3000:])
+        assert refused.status == 503 and data["body"] in refused.body, (
+            refused.headers,
+            (tmp_path / "web.log").read_text()[-3000:],
+        )
         health = Browser(base).get("/health/")  # as the orchestrator asks: no session
         assert health.status == 503 and not json.loads(health.body)["checks"]["database"]["ok"]
         outage.restore()

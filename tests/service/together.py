@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
+import redis
 from django.db import connections
 
 
@@ -49,3 +52,23 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def start_redis(port: int, directory: Path) -> subprocess.Popen:
+    """A Redis of the test's own on ``port`` (never the machine's), answering when returned."""
+    from tests.service.conftest import wait_for
+
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(directory)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+    def answers() -> bool:
+        try:
+            return bool(redis.Redis(port=port, socket_connect_timeout=1).ping())
+        except redis.exceptions.ConnectionError:
+            return False
+
+    wait_for(answers, what="the test's own Redis")
+    return server
