@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | md5sum | cut -c1-12)
 SERVICE_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell CELERY_BROKER_URL=redis://127.0.0.1:6379/14
+# Its own database and Redis databases, so that it can run beside the service tier.
+RESILIENCE_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell_resilience CELERY_BROKER_URL=redis://127.0.0.1:6379/12
 FAST_MARKERS := not service and not browser and not slow and not resilience
 
 .PHONY: help venv run migrate demo lint test test-fast test-browser test-service test-slow resilience chromium bench eval-search bench-search bench-support clean
@@ -68,7 +70,7 @@ test-slow: venv
 # PostgreSQL with a real worker. Prints attempts and failures; var/resilience/last-run.md.
 resilience: venv
 	@if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then \
-	  $(SERVICE_ENV) $(VENV)/bin/pytest -q -rs -p no:xdist -m resilience tests/service/resilience; \
+	  $(RESILIENCE_ENV) $(VENV)/bin/pytest -q -rs -p no:xdist -m resilience tests/service/resilience; \
 	else echo "The resilience suite needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379)." >&2; exit 1; fi
 
 test: lint test-fast test-browser test-service

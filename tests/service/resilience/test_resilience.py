@@ -72,19 +72,21 @@ def _corpora() -> list[str]:
     return naughty_strings()[:sample] + xss_payloads()[:sample]
 
 
-# Each form field and query parameter takes the next PER_SLOT strings of the corpora: with
-# the ~290 slots the demo's six roles reach, every string goes through at least one.
-PER_SLOT = int(os.environ.get("RESILIENCE_PER_SLOT", "25"))
-
-
+# Each form field and query parameter takes the next strings of the corpora, as many as
+# it takes for every string to go through at least one (RESILIENCE_PER_SLOT overrides).
+PER_SLOT = int(os.environ.get("RESILIENCE_PER_SLOT", "0"))
 Attempt = tuple[str, str, dict[str, str] | None, str]  # method, url, form data, the string
 
 
-def _attempts(site: Site, rotation: Iterator[str]) -> list[Attempt]:
-    """What one role sends: each form and each query parameter with the next PER_SLOT strings."""
+def _slots(site: Site) -> int:
+    return len(site.forms) + sum(len(params) for _, params in site.queries.values())
+
+
+def _attempts(site: Site, rotation: Iterator[str], per_slot: int) -> list[Attempt]:
+    """What one role sends: each form and each query parameter with the next strings."""
     attempts: list[Attempt] = []
     for form in site.forms.values():
-        for n, text in enumerate(itertools.islice(rotation, PER_SLOT)):
+        for n, text in enumerate(itertools.islice(rotation, per_slot)):
             data = form.filled(text, every_field=n % 2 == 1)
             if form.method == "GET":
                 attempts.append(("GET", with_query(form.action, data), None, text))
@@ -92,7 +94,7 @@ def _attempts(site: Site, rotation: Iterator[str]) -> list[Attempt]:
                 attempts.append(("POST", form.action, data, text))
     for path, params in site.queries.values():
         for name in params:
-            strings = itertools.islice(rotation, PER_SLOT)
+            strings = itertools.islice(rotation, per_slot)
             attempts.extend(("GET", with_query(path, {**params, name: t}), None, t) for t in strings)
     return attempts
 
@@ -104,18 +106,23 @@ def test_every_crawled_form_and_query_parameter_with_the_corpora(tally: Tally, n
     call_command("seed_support_demo", stdout=io.StringIO())
     corpus = _corpora()
     rotation = itertools.cycle(corpus)  # each slot takes the next PER_SLOT strings
-    plans: list[tuple[User | None, list[Attempt]]] = []
+    sites: list[tuple[User | None, Site]] = []
     for who in (None, *ROLES):
         client = Client()
         user = User.objects.get(username=who) if who else None
         if user is not None:
             client.force_login(user)
         site = crawl(client, Site())
-        plans.append((user, _attempts(site, rotation)))
+        sites.append((user, site))
         found = f"{site.pages} pages, {len(site.forms)} forms, {len(site.queries)} queries"
         print(f"{who or 'anonymous'}: {found}")
+    per_slot = PER_SLOT or -(-len(corpus) // sum(_slots(site) for _, site in sites))
+    plans = [(user, _attempts(site, rotation, per_slot)) for user, site in sites]
     sent = {text for _, attempts in plans for *_, text in attempts}
-    print(f"{len(sent)} of the {len(corpus)} strings are sent")
+    print(
+        f"{len(sent)} of the {len(set(corpus))} strings are sent, {per_slot} through each form and parameter"
+    )
+    assert PER_SLOT or sent == set(corpus)
 
     def send(plan: tuple[User | None, list[Attempt]]) -> None:
         user, attempts = plan
