@@ -42,6 +42,7 @@ def build() -> tuple[str, object]:
     from accounts.models import User
     from community.actions.answers import post_answer
     from community.actions.questions import ask_question
+    from community.actions.reputation import adjust_reputation
     from community.actions.votes import cast_vote
     from community.models import Category
 
@@ -49,6 +50,8 @@ def build() -> tuple[str, object]:
     call_command("createcachetable")
     category = Category.objects.create(name="General", slug="general")
     users = [User.objects.create_user(username=f"bench{n}", password=None) for n in range(40)]
+    for user in users:  # established members, who may create the benchmark's tags
+        adjust_reputation(user, points=500, source_key=f"bench-start:{user.pk}")
     questions = [
         ask_question(author=users[n % 40], title=f"Benchmark question number {n}", body="Body " * 40,
                      category=category, tags=[f"tag{n % 25}", "bench"])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, Prefetch, Q, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, Value, When, prefetch_related_objects
 from django.utils import timezone
 
 from community import permissions
@@ -46,6 +46,12 @@ class SoftDeletableQuerySet(models.QuerySet):
 class QuestionQuerySet(SoftDeletableQuerySet):
     def for_listing(self) -> Self:
         return self.select_related("author", "category").prefetch_related("tags", "author__groups")
+
+    def for_page(self) -> Self:
+        """One thread's page: its authors' roles come once for the whole page (question_page)."""
+        return self.select_related(
+            "author", "category", "accepted_answer", "import_site", "closed_by", "locked_by"
+        ).prefetch_related("tags")
 
     def with_status(self, status: str) -> Self:
         if status == "open":
@@ -202,17 +208,12 @@ def question_page(question: Question, viewer: Viewer) -> QuestionPage:
     from community.models import Article, Comment, Follow, MeToo, QuestionLink, Vote
 
     comments = (
-        Comment.objects.visible_to(viewer)
-        .select_related("author", "import_site")
-        .prefetch_related("author__groups")
-        .order_by("created_at")
+        Comment.objects.visible_to(viewer).select_related("author", "import_site").order_by("created_at")
     )
     answers: list[Answer] = list(
         question.answers.visible_to(viewer)
         .select_related("author", "import_site")
-        .prefetch_related(
-            "author__groups", Prefetch("comments", queryset=comments, to_attr="visible_comments")
-        )
+        .prefetch_related(Prefetch("comments", queryset=comments, to_attr="visible_comments"))
         .annotate(
             # Among answers with equal scores, a current MVP's answer comes first.
             mvp_first=Case(When(author__mvp_until__gt=timezone.now(), then=Value(0)), default=Value(1))
@@ -225,6 +226,10 @@ def question_page(question: Question, viewer: Viewer) -> QuestionPage:
         answers=answers,
         question_comments=list(comments.filter(question=question)),
     )
+    # Every author's roles (their titles on the page) in one query, not one per kind of post.
+    posts: list[Any] = [question, *answers, *page.question_comments]
+    posts += [comment for answer in answers for comment in answer.visible_comments]  # type: ignore[attr-defined]
+    prefetch_related_objects([post.author for post in posts], "groups")
     for link in QuestionLink.objects.filter(Q(source=question) | Q(target=question)).select_related(
         "source", "target"
     ):

@@ -29,7 +29,7 @@ from community.forms import ArticleFeedbackForm, ArticleFilterForm, ArticleForm
 from community.markdown import render_markdown
 from community.models import Article, ArticleFeedback, ArticleRevision, Question
 from community.querysets import article_tags
-from community.views.helpers import invalid, session_key, viewer
+from community.views.helpers import invalid, reader_key, session_key, viewer
 
 
 def _visible(request: HttpRequest) -> Any:
@@ -198,5 +198,6 @@ def article_revisions_view(request: HttpRequest, pk: int) -> HttpResponse:
 def article_hint_click_view(request: HttpRequest, pk: int) -> HttpResponse:
     """An article hint was opened from the ask page: note it, then go there."""
     article = get_object_or_404(_visible(request).live(), pk=pk)
-    record_hint_clicked(user=request.user, session_key=session_key(request), article=article)
+    if (reader := reader_key(request)) is not None:
+        record_hint_clicked(user=request.user, session_key=reader, article=article)
     return redirect(article)

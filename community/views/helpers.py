@@ -77,6 +77,16 @@ def close_request(request: HttpRequest, question: Question) -> tuple[str, Questi
 
 
 def session_key(request: HttpRequest) -> str:
+    """The visitor's session, made now if they have none: for a form they chose to send."""
     if not request.session.session_key:
-        request.session.save()  # anonymous visitors too: deflection counts them
+        request.session.save()
     return request.session.session_key or ""
+
+
+def reader_key(request: HttpRequest) -> str | None:
+    """Who a GET's deflection event is about: "" for a member (the event names them), the
+    session an anonymous visitor already has, or None for a visitor without one (a crawler,
+    a first visit), whose GETs must write nothing: no session row, no event."""
+    if request.user.is_authenticated:
+        return request.session.session_key or ""
+    return request.session.session_key or None

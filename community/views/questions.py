@@ -90,9 +90,7 @@ def question_redirect_view(request: HttpRequest, pk: int) -> HttpResponse:
 def question_detail_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     user = viewer(request)
     question = get_object_or_404(
-        Question.objects.visible_to(user)
-        .for_listing()
-        .select_related("accepted_answer", "import_site", "closed_by", "locked_by"),
+        Question.objects.visible_to(user).for_page(),
         pk=pk,
     )
     if slug != question.slug:

@@ -14,7 +14,7 @@ from community.models import Category, Question
 from community.search import SearchQuery
 from community.search.selectors import safe_search, similar_to
 from community.search.text import MAX_QUERY_CHARS
-from community.views.helpers import session_key
+from community.views.helpers import reader_key
 
 
 def _day(value: Any, end: bool = False) -> datetime | None:
@@ -54,10 +54,10 @@ def similar_view(request: HttpRequest) -> HttpResponse:
     # its message, when the question is posted (and PostgreSQL refuses to store it).
     if len(title.strip()) >= 4 and "\x00" not in title:
         results = similar_to(title)
-        if results.hits:
+        if results.hits and (reader := reader_key(request)) is not None:
             record_hints_shown(
                 user=request.user,
-                session_key=session_key(request),
+                session_key=reader,
                 typed=title,
                 hits=[(hit.kind, hit.question_id) for hit in results.hits],
             )
@@ -67,5 +67,6 @@ def similar_view(request: HttpRequest) -> HttpResponse:
 def hint_click_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A similar-question hint was opened from the ask page: note it, then go there."""
     question = get_object_or_404(Question.objects.visible_to(request.user), pk=pk)
-    record_hint_clicked(user=request.user, session_key=session_key(request), question=question)
+    if (reader := reader_key(request)) is not None:
+        record_hint_clicked(user=request.user, session_key=reader, question=question)
     return redirect(question)

@@ -203,6 +203,7 @@ def test_articles_come_first_in_search_and_hints_and_their_clicks_count(
     assert hits[0].kind == "article" and hits[0].url == f"/articles/{article.pk}/"
     page = client.get("/search/", {"q": "blank pdf export"}).content.decode()
     assert page.index("Knowledge article</span>") < page.index("invoice page")
+    client.session.save()  # a visitor with a session: one without (a crawler) is not counted
     hint = client.get("/questions/similar/", {"title": "blank pdf when I export"}).content.decode()
     assert f"/articles/{article.pk}/from-hint/" in hint
     first_link = hint[: hint.index("/from-hint/") + len("/from-hint/")]

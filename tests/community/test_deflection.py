@@ -31,6 +31,7 @@ def kinds() -> list[str]:
 
 
 def test_hints_shown_and_clicked_are_recorded_for_visitors_too(client, thread):
+    client.session.save()  # a visitor with a session (one without stays unrecorded: crawlers)
     fragment = client.get("/questions/similar/", {"title": "export invoices csv"}).content.decode()
     assert f"/questions/{thread.pk}/from-hint/" in fragment
     response = client.get(f"/questions/{thread.pk}/from-hint/")
