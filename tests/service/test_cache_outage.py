@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import caches
 
 from tests.conftest import PASSWORD
-from tests.service.together import free_port, start_redis
+from tests.service.together import free_port, redis_cache, start_redis
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
@@ -22,13 +22,7 @@ def test_a_redis_cache_outage_keeps_logins_pages_and_posts_working(
     client, member, category, settings, tmp_path
 ):
     port = free_port()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
+    settings.CACHES = redis_cache(port)
     server = start_redis(port, tmp_path)
     try:
         assert json.loads(client.get("/health/").content)["checks"]["cache"]["ok"]

@@ -72,3 +72,14 @@ def start_redis(port: int, directory: Path) -> subprocess.Popen:
 
     wait_for(answers, what="the test's own Redis")
     return server
+
+
+def redis_cache(port: int) -> dict[str, Any]:
+    """CACHES for the production cache backend on a test's own Redis."""
+    return {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }

@@ -38,7 +38,7 @@ from tests.service.proxy import Outage
 from tests.service.resilience.conftest import Tally
 from tests.service.resilience.crawl import Site, crawl, with_query
 from tests.service.serving import Browser, database_url, web_process, with_real_password
-from tests.service.together import all_at_once, free_port, start_redis
+from tests.service.together import all_at_once, free_port, redis_cache, start_redis
 
 pytestmark = [pytest.mark.resilience, pytest.mark.django_db(transaction=True)]
 ROLES = ("casey", "ava", "sam", "priya", "admin")  # the demo's people, least powerful first
@@ -313,13 +313,7 @@ def test_pages_logins_and_posts_while_the_cache_is_down(
 ):
     """Cache down: pages, logins and posts keep working, quickly, and the cache returns."""
     port = free_port()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
+    settings.CACHES = redis_cache(port)
     server = start_redis(port, tmp_path)
     server.terminate()
     server.wait(timeout=10)
