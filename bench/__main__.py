@@ -52,6 +52,7 @@ def build() -> tuple[str, object]:
     users = [User.objects.create_user(username=f"bench{n}", password=None) for n in range(40)]
     for user in users:  # established members, who may create the benchmark's tags
         adjust_reputation(user, points=500, source_key=f"bench-start:{user.pk}")
+        user.refresh_from_db(fields=["reputation"])
     questions = [
         ask_question(author=users[n % 40], title=f"Benchmark question number {n}", body="Body " * 40,
                      category=category, tags=[f"tag{n % 25}", "bench"])
