@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
@@ -26,7 +27,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
-    page = loader.get_template("503.html").render({"sent": _sent_text(request)})
+    window = settings.COMMUNITY_RESUBMIT_SECONDS  # the same text within it makes one post
+    page = loader.get_template("503.html").render({"sent": _sent_text(request), "resubmit_seconds": window})
     response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -27,6 +27,7 @@ def test_a_database_that_does_not_answer_is_a_503_showing_what_was_sent_to_copy(
     page = response.content.decode()
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "database is not answering" in page and "may not have been saved" in page
+    assert "within 120 seconds still makes one post" in page  # COMMUNITY_RESUBMIT_SECONDS
     assert "&lt;b&gt;Bank feed&lt;/b&gt;" in page and "No transactions." in page
     assert "hunter2" not in page and "csrfmiddlewaretoken" not in page
 

@@ -118,7 +118,7 @@ def send_to_team(item: FeedbackItem, *, team: ProductTeam, by: User) -> Feedback
     permissions.check_can_triage_feedback(by)
     if item.team_id == team.pk:  # sent again to the team that has it
         return item
-    already = FeedbackItem.objects.filter(question=item.question_id, team=team).first()
+    already = FeedbackItem.objects.filter(question_id=item.question_id, team=team).first()
     if already is not None:  # that team has the thread already: one item, theirs
         item.delete()
         return already

@@ -19,6 +19,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from tests.service.conftest import ROOT, wait_for
+from tests.service.proxy import Outage
 from tests.service.together import free_port
 
 
@@ -108,3 +109,13 @@ def web_process(tmp_path: Path, **env: str) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+@contextmanager
+def site_on_a_cuttable_database(tmp_path: Path) -> Iterator[tuple[Outage, str]]:
+    """gunicorn reaching the test database through a proxy the test can cut (an outage)."""
+    with (
+        Outage(int(django_settings.DATABASES["default"]["PORT"] or 5432)) as outage,
+        web_process(tmp_path, DATABASE_URL=database_url(outage.port)) as base,
+    ):
+        yield outage, base

@@ -7,21 +7,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.conf import settings as django_settings
 
 from community.models import Question
 from tests.conftest import PASSWORD
-from tests.service.proxy import Outage
-from tests.service.serving import Browser, database_url, web_process, with_real_password
+from tests.service.serving import Browser, site_on_a_cuttable_database, with_real_password
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_database_outage_is_a_clear_503_and_the_site_comes_back(member, category, tmp_path):
-    with (
-        Outage(int(django_settings.DATABASES["default"]["PORT"] or 5432)) as outage,
-        web_process(tmp_path, DATABASE_URL=database_url(outage.port)) as base,
-    ):
+    with site_on_a_cuttable_database(tmp_path) as (outage, base):
         browser = Browser(base)
         with_real_password(member, PASSWORD)
         login = browser.log_in(member.username, PASSWORD)

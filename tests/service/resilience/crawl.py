@@ -9,7 +9,7 @@ by method, the view they post to and their field names.
 from __future__ import annotations
 
 import re
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -133,7 +133,7 @@ class Site:
 
 
 def crawl(client: Client, site: Site, *, start: str = "/", limit: int = 400) -> Site:
-    seen_shapes: dict[str, int] = {}
+    seen_shapes: Counter[str] = Counter()
     queue, visited = deque([start]), set()
     while queue and site.pages < limit:
         url = queue.popleft()
@@ -142,9 +142,9 @@ def crawl(client: Client, site: Site, *, start: str = "/", limit: int = 400) -> 
             continue
         visited.add(url)
         key = shape(parts.path) + "?" + ",".join(sorted(k for k, _ in parse_qsl(parts.query)))
-        if seen_shapes.get(key, 0) >= PER_SHAPE:
+        if seen_shapes[key] >= PER_SHAPE:
             continue
-        seen_shapes[key] = seen_shapes.get(key, 0) + 1
+        seen_shapes[key] += 1
         response = client.get(url)
         site.pages += 1
         site.add_query(parts.path, dict(parse_qsl(parts.query)))

@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connections
@@ -34,10 +33,9 @@ from config.celery import publish_to
 from tests.conftest import PASSWORD
 from tests.corpora import naughty_strings, unsafe_parts, xss_payloads
 from tests.service.conftest import wait_for
-from tests.service.proxy import Outage
 from tests.service.resilience.conftest import Tally
 from tests.service.resilience.crawl import Site, crawl, with_query
-from tests.service.serving import Browser, database_url, web_process, with_real_password
+from tests.service.serving import Browser, site_on_a_cuttable_database, with_real_password
 from tests.service.together import all_at_once, free_port, redis_cache, start_redis
 
 pytestmark = [pytest.mark.resilience, pytest.mark.django_db(transaction=True)]
@@ -65,11 +63,13 @@ def _problem(client: Client, method: str, url: str, data: dict[str, str] | None,
     return None
 
 
+# RESILIENCE_SAMPLE=N: only the first N strings of each corpus, for trying the suite out.
+SAMPLE = int(os.environ.get("RESILIENCE_SAMPLE", "0")) or None
+
+
 def _corpora() -> list[str]:
-    """Every naughty string and every XSS payload (RESILIENCE_SAMPLE=N: the first N of
-    each, for trying the suite out quickly)."""
-    sample = int(os.environ.get("RESILIENCE_SAMPLE", "0")) or None
-    return naughty_strings()[:sample] + xss_payloads()[:sample]
+    """Every naughty string and every XSS payload."""
+    return naughty_strings()[:SAMPLE] + xss_payloads()[:SAMPLE]
 
 
 # Each form field and query parameter takes the next strings of the corpora, as many as
@@ -166,7 +166,7 @@ def test_the_naughty_strings_through_ask_answer_and_comment_stored_exactly(
     client = Client()
     client.force_login(other_member)
     threads = []
-    for n, text in enumerate(naughty_strings()[: int(os.environ.get("RESILIENCE_SAMPLE", "0")) or None]):
+    for n, text in enumerate(naughty_strings()[:SAMPLE]):
         if n % 20 == 0:  # a thread per 20 strings: a refused answer shows the whole thread again
             threads.append(question_factory(author=other_member, title=f"A thread collecting strings {n}"))
         thread = threads[-1]
@@ -228,7 +228,6 @@ def test_searches_while_the_worker_writes_the_index(
                             body="Every PDF export is blank.", category=category, tags=[])  # fmt: skip
     wait_for(lambda: safe_search(SearchQuery(text="invoice export")).hits, what="the worker's first index")
     done = threading.Event()
-    lock = threading.Lock()
 
     def search_until_done() -> None:
         while not done.is_set():
@@ -237,8 +236,7 @@ def test_searches_while_the_worker_writes_the_index(
                 problem = None if found else "the thread was missing from the results"
             except Exception as error:
                 problem = repr(error)
-            with lock:
-                tally.record(problem)
+            tally.record(problem)
         connections.close_all()
 
     threads = [threading.Thread(target=search_until_done) for _ in range(4)]
@@ -281,15 +279,16 @@ def test_writes_while_the_broker_is_down_then_catch_up_once(
         publish_to(None)
     settings.COMMUNITY_OUTBOX_RETRY_AFTER_SECONDS = 0
     outbox.requeue_pending(now=timezone.now() + timedelta(seconds=1))
-    notices = Notification.objects.filter(recipient=member, event="answer_posted")
+    delivered = Notification.objects.filter(recipient=member, event="answer_posted")
     with contextlib.suppress(AssertionError):  # counted below
-        wait_for(lambda: notices.count() >= writes, timeout=120, what="the delayed notices")
+        wait_for(lambda: delivered.count() >= writes, timeout=120, what="the delayed notices")
     for answer in Answer.objects.filter(question__in=questions):
-        notices = Notification.objects.filter(
-            recipient=member, dedupe_key=f"answer_posted:{answer.pk}"
-        ).count()
-        tally.record(None if notices == 1 else f"answer {answer.pk}: {notices} notices after the outage")
+        copies = delivered.filter(dedupe_key=f"answer_posted:{answer.pk}").count()
+        tally.record(None if copies == 1 else f"answer {answer.pk}: {copies} notices after the outage")
     tally.check()
+
+
+OUTAGE_REQUESTS = int(os.environ.get("RESILIENCE_OUTAGE_REQUESTS", "100"))
 
 
 def _pages_and_posts(browser_get, browser_post, category_pk: int, n: int) -> list[tuple[str, object]]:
@@ -317,15 +316,15 @@ def test_pages_logins_and_posts_while_the_cache_is_down(
     server = start_redis(port, tmp_path)
     server.terminate()
     server.wait(timeout=10)
+    calls = _pages_and_posts(client.get, client.post, category.pk, OUTAGE_REQUESTS)
     try:
-        for i in range(int(os.environ.get("RESILIENCE_OUTAGE_REQUESTS", "100"))):
+        for i, (what, call) in enumerate(calls):
             started = time.monotonic()
-            if i % 10 == 0:
+            if i % 10 == 0:  # every tenth call a fresh log-in instead
                 client.logout()
                 response = client.post("/accounts/login/", {"login": member.username, "password": PASSWORD})
                 what, ok = "log in", response.status_code == 302
             else:
-                what, call = _pages_and_posts(client.get, client.post, category.pk, 5)[i % 5]
                 response = call()  # type: ignore[operator]
                 ok = response.status_code in (200, 302)
             took = time.monotonic() - started
@@ -341,16 +340,11 @@ def test_pages_logins_and_posts_while_the_cache_is_down(
 
 def test_a_database_outage_under_gunicorn(tally: Tally, member, category, tmp_path):
     """Database down: a clear 503 at once (never a 500 or a hang); all works once back."""
-    n = int(os.environ.get("RESILIENCE_OUTAGE_REQUESTS", "100"))
-    with (
-        Outage(int(django_settings.DATABASES["default"]["PORT"] or 5432)) as outage,
-        web_process(tmp_path, DATABASE_URL=database_url(outage.port)) as base,
-    ):
+    with site_on_a_cuttable_database(tmp_path) as (outage, base):
         browser = Browser(base)
-        with_real_password(member, PASSWORD)
-        assert browser.log_in(member.username, PASSWORD).status == 302
+        assert browser.log_in(with_real_password(member, PASSWORD).username, PASSWORD).status == 302
         outage.cut()
-        for what, call in _pages_and_posts(browser.get, browser.post, category.pk, n):
+        for what, call in _pages_and_posts(browser.get, browser.post, category.pk, OUTAGE_REQUESTS):
             started = time.monotonic()
             reply = call()  # type: ignore[operator]
             took = time.monotonic() - started
@@ -359,7 +353,7 @@ def test_a_database_outage_under_gunicorn(tally: Tally, member, category, tmp_pa
                 None if clear and took < 5 else f"{what} while down: {reply.status} after {took:.1f}s"
             )
         outage.restore()
-        for what, call in _pages_and_posts(browser.get, browser.post, category.pk, n):
+        for what, call in _pages_and_posts(browser.get, browser.post, category.pk, OUTAGE_REQUESTS):
             reply = call()  # type: ignore[operator]
             tally.record(None if reply.status in (200, 302) else f"{what} once back: {reply.status}")
     tally.check()
