@@ -3,7 +3,8 @@ support → community → accounts).
 
 - ``question panels``: a panel shown on a question page (support shows its status and
   the "I still need help" / "Escalate" buttons). A provider returns the template and its
-  context for a question and viewer, or None.
+  context for a question and viewer, or None; what it must know of every thread comes
+  as annotations on the page's query for the thread (``Question.objects.for_page()``).
 - ``thread events``: community actions announce what happened on a thread (an answer, a
   comment, an acceptance) inside their transaction; listeners (support's escalations)
   react in the same transaction.
@@ -32,6 +33,7 @@ PanelProvider = Callable[["Question", "HttpRequest"], "tuple[str, dict[str, Any]
 ThreadListener = Callable[["ThreadEvent"], None]
 
 _panels: list[PanelProvider] = []
+_panel_annotations: list[Callable[[], dict[str, Any]]] = []
 _listeners: list[ThreadListener] = []
 _queues: list[WorkQueue] = []
 _idea_checks: list[Callable[[Question], bool]] = []
@@ -59,9 +61,23 @@ class WorkQueue:
     works_it: Callable[[User], bool]  # whether the person works this queue at all
 
 
-def register_question_panel(provider: PanelProvider) -> None:
+def register_question_panel(
+    provider: PanelProvider, *, annotations: Callable[[], dict[str, Any]] | None = None
+) -> None:
+    """``annotations``: what the panel needs to know about every thread, as queryset
+    annotations that the question page's one query for the thread carries (so a panel
+    with nothing to show costs no query of its own)."""
     if provider not in _panels:
         _panels.append(provider)
+    if annotations is not None and annotations not in _panel_annotations:
+        _panel_annotations.append(annotations)
+
+
+def panel_annotations() -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for provider in _panel_annotations:
+        merged.update(provider())
+    return merged
 
 
 def question_panels(question: Question, request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Case, Count, F, Prefetch, Q, Value, When, prefetch_related_objects
 from django.utils import timezone
 
-from community import permissions
+from community import extensions, permissions
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -48,10 +48,15 @@ class QuestionQuerySet(SoftDeletableQuerySet):
         return self.select_related("author", "category").prefetch_related("tags", "author__groups")
 
     def for_page(self) -> Self:
-        """One thread's page: its authors' roles come once for the whole page (question_page)."""
-        return self.select_related(
-            "author", "category", "accepted_answer", "import_site", "closed_by", "locked_by"
-        ).prefetch_related("tags")
+        """One thread's page: its authors' roles come once for the whole page (question_page),
+        and what the registered panels need to know rides on the thread's own row."""
+        return (
+            self.select_related(
+                "author", "category", "accepted_answer", "import_site", "closed_by", "locked_by"
+            )
+            .prefetch_related("tags")
+            .annotate(**extensions.panel_annotations())
+        )
 
     def with_status(self, status: str) -> Self:
         if status == "open":
@@ -307,3 +312,42 @@ def leaderboard(*, period: str, tag: str = "", limit: int = 50) -> list[tuple[Us
     )
     by_id = User.objects.filter(is_active=True).prefetch_related("groups").in_bulk([pk for pk, _ in totals])
     return [(by_id[pk], points) for pk, points in totals if pk in by_id]
+
+
+@dataclass(frozen=True)
+class RelatedThread:
+    kind: str  # "question" or "article"
+    pk: int
+    title: str
+    solved: bool
+
+    @property
+    def url(self) -> str:
+        from community.search import thread_url
+
+        return thread_url(self.kind, self.pk)
+
+
+def related_threads(question: Question, user: Any) -> list[RelatedThread]:
+    """The "Related questions" the search worker kept on the question (never a search at
+    page time): one query for the questions, one more only when articles are among them,
+    each still visible to this reader, in the kept order."""
+    from community.models import Article, Question
+
+    wanted = [key.split(":", 1) for key in question.related_keys if ":" in key]
+    question_ids = [int(pk) for kind, pk in wanted if kind == "question" and pk.isdigit()]
+    article_ids = [int(pk) for kind, pk in wanted if kind == "article" and pk.isdigit()]
+    found: dict[str, RelatedThread] = {}
+    if question_ids:
+        for pk, title, accepted in (
+            Question.objects.visible_to(user)
+            .filter(pk__in=question_ids)
+            .values_list("pk", "title", "accepted_answer_id")
+        ):
+            found[f"question:{pk}"] = RelatedThread("question", pk, title, accepted is not None)
+    if article_ids:
+        for pk, title in (
+            Article.objects.visible_to(user).filter(pk__in=article_ids).values_list("pk", "title")
+        ):
+            found[f"article:{pk}"] = RelatedThread("article", pk, title, False)
+    return [found[key] for key in question.related_keys if key in found]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from community.actions import health, outbox
 from community.actions.articles import remind_reviews
 from community.actions.badges import award_badges
 from community.actions.deflection import settle_hint_clicks
 from community.actions.mvp import sweep_mvp_terms
-from community.actions.search import reconcile
+from community.actions.search import reconcile, refresh_stale_related
 from community.actions.votes import reverse_serial_votes
 
 
@@ -45,6 +46,11 @@ def reverse_serial_votes_task() -> int:
 @shared_task(name="community.reconcile_search_index")
 def reconcile_search_index_task() -> dict[str, int]:
     return reconcile()
+
+
+@shared_task(name="community.refresh_related")
+def refresh_related_task() -> int:
+    return refresh_stale_related(batch=settings.COMMUNITY_RELATED_BATCH)
 
 
 @shared_task(name="community.settle_deflection_clicks")

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: a stored anonymous page skips everything below (community/pagecache.py).
+    "community.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -177,11 +179,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache every process shares (rate-limit counts): the database in the embedded default
 # (`manage.py createcachetable`, run by `make migrate`), Redis when scaled (CACHE_URL).
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://askwell_cache")}
-if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    # A Redis outage must not become a 500 (config/cache.py); nor may a Redis that hangs.
-    CACHES["default"]["BACKEND"] = "config.cache.ResilientRedisCache"
-    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
+# The anonymous page cache (community/pagecache.py) has its own: files under var/ in the
+# embedded default (every process on the machine shares them, and a page served from it
+# touches no database), the same Redis as the default cache when CACHE_URL is set, or
+# PAGE_CACHE_URL. COMMUNITY_PAGE_CACHE_SECONDS=0 turns it off.
+CACHES = {
+    "default": env.cache("CACHE_URL", default="dbcache://askwell_cache"),
+    "pages": env.cache(
+        "PAGE_CACHE_URL", default=env.str("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'pages'}")
+    ),
+}
+CACHES["pages"].setdefault("KEY_PREFIX", "pages")
+if CACHES["pages"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+for _alias in CACHES:
+    if CACHES[_alias]["BACKEND"].endswith("RedisCache"):
+        # A Redis outage must not become a 500 (config/cache.py); nor may a Redis that hangs.
+        CACHES[_alias]["BACKEND"] = "config.cache.ResilientRedisCache"
+        CACHES[_alias].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
+COMMUNITY_PAGE_CACHE = "pages"
+COMMUNITY_PAGE_CACHE_SECONDS = env.int("COMMUNITY_PAGE_CACHE_SECONDS", default=120)
 
 # --- Auth and accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -306,6 +323,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=env.int("COMMUNITY_SEARCH_RECONCILE_SECONDS", default=900)),
         "options": {"queue": "search"},
     },
+    "refresh-related-questions": {
+        "task": "community.refresh_related",
+        "schedule": timedelta(seconds=env.int("COMMUNITY_RELATED_SWEEP_SECONDS", default=300)),
+        "options": {"queue": "search"},
+    },
     "settle-deflection-clicks": {
         "task": "community.settle_deflection_clicks",
         "schedule": timedelta(seconds=env.int("COMMUNITY_DEFLECTION_SWEEP_SECONDS", default=600)),
@@ -353,6 +375,10 @@ SUPPORT_SWEEP_LOOKBACK_DAYS = env.int("SUPPORT_SWEEP_LOOKBACK_DAYS", default=30)
 
 # --- Community ------------------------------------------------------------------------
 COMMUNITY_QUESTIONS_PER_PAGE = 20
+# A question page's related questions are worked out by the search worker when the thread
+# (or one it lists) is indexed, and again by beat once older than this, in batches.
+COMMUNITY_RELATED_MAX_AGE_HOURS = env.int("COMMUNITY_RELATED_MAX_AGE_HOURS", default=24)
+COMMUNITY_RELATED_BATCH = env.int("COMMUNITY_RELATED_BATCH", default=500)
 COMMUNITY_TITLE_MIN_LENGTH = 10
 COMMUNITY_TITLE_MAX_LENGTH = 150
 COMMUNITY_BODY_MIN_LENGTH = 20

@@ -14,7 +14,7 @@ class SupportConfig(AppConfig):
 
         extensions.register_permission_rules(permissions)
         extensions.register_redaction_listener(digests.scrub_digests)
-        extensions.register_question_panel(panels.question_panel)
+        extensions.register_question_panel(panels.question_panel, annotations=panels.page_annotations)
         extensions.listen_to_threads(escalations.on_thread_event)
         extensions.listen_to_threads(feedback.on_thread_event)
         extensions.register_question_panel(panels.feedback_panel)

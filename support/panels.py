@@ -8,8 +8,10 @@ support" to advocates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpRequest
 
 from community.models import Question
@@ -17,22 +19,49 @@ from support import permissions
 from support.forms import EscalateForm
 from support.models import OPEN_STATES, Escalation, FeedbackItem, HelpRequest
 
+# The thread's own query (Question.objects.for_page()) carries these, so a thread that
+# support has never touched costs its page no query here.
+MISSING = object()
+
+
+def page_annotations() -> dict[str, Any]:
+    latest = Escalation.objects.filter(question=OuterRef("pk")).order_by("-created_at", "-pk")
+    return {
+        "support_escalation_state": Subquery(latest.values("state")[:1]),
+        "support_help_pending": Exists(
+            HelpRequest.objects.filter(question=OuterRef("pk"), handled_at__isnull=True)
+        ),
+        "support_has_feedback": Exists(FeedbackItem.objects.filter(question=OuterRef("pk"))),
+    }
+
+
+def _known(question: Question, name: str, ask: Callable[[], Any]) -> Any:
+    """The annotation when the page's query carried it, else the query (other callers)."""
+    value = getattr(question, name, MISSING)
+    return ask() if value is MISSING else value
+
 
 def question_panel(question: Question, request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     user = request.user
-    latest = (
-        Escalation.objects.filter(question=question)
-        .select_related("assignee")
-        .order_by("-created_at", "-pk")
-        .first()
+    escalations = Escalation.objects.filter(question=question).order_by("-created_at", "-pk")
+    state = _known(
+        question, "support_escalation_state", lambda: escalations.values_list("state", flat=True).first()
     )
-    is_open = latest is not None and latest.state in OPEN_STATES
+    is_open = state in OPEN_STATES
     staff = permissions.can_work_queue(user)
     asker = user.is_authenticated and user.pk == question.author_id
-    pending = not is_open and HelpRequest.objects.filter(question=question, handled_at__isnull=True).exists()
+    # Who sees the escalation itself (its assignee): staff and the asker, one query then.
+    latest = (
+        escalations.select_related("assignee").first() if state is not None and (staff or asker) else None
+    )
+    pending = not is_open and _known(
+        question,
+        "support_help_pending",
+        lambda: HelpRequest.objects.filter(question=question, handled_at__isnull=True).exists(),
+    )
     context: dict[str, Any] = {
         "question": question,
-        "escalation": latest if (staff or asker) else None,
+        "escalation": latest,
         "is_open": is_open,
         "staff_view": staff,
         "asker_view": asker,
@@ -44,19 +73,15 @@ def question_panel(question: Question, request: HttpRequest) -> tuple[str, dict[
         and permissions.can_escalate(user, question),
         "escalate_form": EscalateForm(),
     }
-    shows_something = (
-        is_open
-        or pending
-        or context["may_ask_for_help"]
-        or context["may_escalate"]
-        or (latest and (staff or asker))
-    )
+    shows_something = is_open or pending or context["may_ask_for_help"] or context["may_escalate"] or latest
     return ("support/_question_panel.html", context) if shows_something else None
 
 
 def feedback_panel(question: Question, request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     """A feedback thread's public status and the product team's response, for everyone;
     product managers and staff also get a link to the item."""
+    if not _known(question, "support_has_feedback", lambda: True):
+        return None
     items = list(FeedbackItem.objects.filter(question=question).select_related("team"))
     if not items:
         return None

@@ -30,6 +30,13 @@ def _fast_settings(settings: Any, tmp_path: Any) -> Any:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False  # login throttling has its own tests (test_rate_limits.py)
+    # The anonymous page cache is bumped after commits, which a test inside a transaction
+    # never makes; its tests (tests/community/test_page_cache.py) turn it on.
+    settings.COMMUNITY_PAGE_CACHE_SECONDS = 0
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "askwell-pages"},
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import F, Prefetch, Q
+from django.utils import timezone
 from django.utils.html import strip_tags
 
+from community import pagecache
 from community.actions import outbox
 from community.models import Answer, Article, Question
 from community.search import SearchDocument, get_engine
+from community.search.selectors import related_to
 
 
 def queue_reindex(question_id: int) -> None:
@@ -130,12 +135,44 @@ def apply_reindex(payload: dict[str, Any]) -> None:
             get_engine().remove([f"article:{payload['article_id']}"])
         else:
             get_engine().index([document_for_article(article)])
+        pagecache.bump()
         return
     question = _threads().filter(pk=payload["question_id"]).first()
     if question is None or question.is_deleted:
         get_engine().remove([f"question:{payload['question_id']}"])
-        return
-    get_engine().index([document_for(question)])
+    else:
+        get_engine().index([document_for(question)])
+        # Its related threads, and theirs: what is related to it is likely to list it now.
+        keys = refresh_related([question.pk])
+        refresh_related(
+            [int(key.split(":")[1]) for key in keys.get(question.pk, []) if key.startswith("question:")]
+        )
+    pagecache.bump()  # search results come from the index
+
+
+def refresh_related(question_ids: list[int]) -> dict[int, list[str]]:
+    """Work out the "Related questions" of these threads from the index and keep them on
+    the question (its page reads them; it never searches). Returns the keys per thread."""
+    now = timezone.now()
+    found: dict[int, list[str]] = {}
+    for question in Question.objects.filter(pk__in=question_ids, is_deleted=False).only("pk", "title"):
+        hits = related_to(question)
+        found[question.pk] = [hit.key for hit in hits]
+        Question.objects.filter(pk=question.pk).update(related_keys=found[question.pk], related_at=now)
+    return found
+
+
+def refresh_stale_related(*, batch: int) -> int:
+    """Beat: the threads whose related list is missing or older than
+    COMMUNITY_RELATED_MAX_AGE_HOURS (new threads elsewhere may belong in it), oldest first."""
+    due = timezone.now() - timedelta(hours=settings.COMMUNITY_RELATED_MAX_AGE_HOURS)
+    stale = (
+        Question.objects.filter(is_deleted=False)
+        .filter(Q(related_at__isnull=True) | Q(related_at__lt=due))
+        .order_by(F("related_at").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    return len(refresh_related(list(stale)))
 
 
 def reconcile(*, batch: int = 500) -> dict[str, int]:
@@ -146,8 +183,10 @@ def reconcile(*, batch: int = 500) -> dict[str, int]:
         f"question:{pk}": pk for pk in Question.objects.filter(is_deleted=False).values_list("pk", flat=True)
     }
     stale_or_missing = []
+    rewritten = 0
     for question in _threads().filter(is_deleted=False).iterator(chunk_size=batch):
         if indexed.get(f"question:{question.pk}") != thread_version(question):
+            rewritten += 1
             stale_or_missing.append(document_for(question))
             if len(stale_or_missing) >= batch:
                 engine.index(stale_or_missing)
@@ -157,11 +196,14 @@ def reconcile(*, batch: int = 500) -> dict[str, int]:
     )
     for article in _articles().iterator(chunk_size=batch):
         if indexed.get(f"article:{article.pk}") != article_version(article):
+            rewritten += 1
             stale_or_missing.append(document_for_article(article))
     engine.index(stale_or_missing)
     gone = [key for key in indexed if key not in live]
     engine.remove(gone)
     missing = sum(1 for key in live if key not in indexed)
+    if rewritten or gone:
+        pagecache.bump()
     return {"missing": missing, "removed": len(gone)}
 
 
@@ -184,6 +226,7 @@ def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = N
                 progress(done, total)
     engine.index(pending)
     done += len(pending)
+    pagecache.bump()
     if progress:
         progress(done, total)
     return done

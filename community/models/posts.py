@@ -95,6 +95,12 @@ class Question(SoftDeletable, MarkdownBody, Imported):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     lock_reason = models.CharField(max_length=500, blank=True)
+    # The "Related questions" of its page, as search keys ("question:12", "article:3"),
+    # best first: written by the search worker (community/actions/search.py) after the
+    # thread or one of these is indexed, and by beat when older than a day, so that a
+    # page view never searches; related_at None: not worked out yet (none shown).
+    related_keys = models.JSONField(default=list, blank=True, editable=False)
+    related_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 

@@ -61,14 +61,19 @@ class SearchHit:
 
     @property
     def url(self) -> str:
-        name = "community:article_redirect" if self.kind == "article" else "community:question_redirect"
-        return reverse(name, args=[self.question_id])
+        return thread_url(self.kind, self.question_id)
 
     @property
     def hint_url(self) -> str:
         """The link a similar-question hint uses (it records the click, then redirects)."""
         name = "community:article_hint_click" if self.kind == "article" else "community:hint_click"
         return reverse(name, args=[self.question_id])
+
+
+def thread_url(kind: str, pk: int) -> str:
+    """Where a search key's thread lives: an article, or a question."""
+    name = "community:article_redirect" if kind == "article" else "community:question_redirect"
+    return reverse(name, args=[pk])
 
 
 @dataclass

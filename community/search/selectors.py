@@ -51,9 +51,11 @@ def similar_to(title: str) -> SearchResults:
     return results
 
 
-def related_to(question: Any) -> list[Any]:
-    """Threads related to a question, for its page (best first, itself excluded)."""
+def related_to(question: Any) -> list[SearchHit]:
+    """Threads related to a question (best first, itself excluded), for the search worker
+    to keep on the question (``refresh_related``). Raises when the index cannot answer:
+    an empty list kept for a day would hide them."""
     query = SearchQuery(
         text=question.title, per_page=SIMILAR_LIMIT, exclude_keys=(f"question:{question.pk}",)
     )
-    return without_listed_duplicates(safe_search(query).hits)
+    return without_listed_duplicates(get_engine().search(query).hits)

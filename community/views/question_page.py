@@ -14,8 +14,7 @@ from community import permissions
 from community.extensions import question_panels
 from community.forms import AnswerForm, CommentForm
 from community.models import Answer, CloseReason, CloseVote, CloseVoteKind, Question
-from community.querysets import question_page
-from community.search.selectors import related_to
+from community.querysets import question_page, related_threads
 from community.views.helpers import viewer
 
 
@@ -39,7 +38,7 @@ def render_question(
             "answer_form": answer_form or AnswerForm(),
             "comment_form": CommentForm(),
             "structured_data": json.dumps(qa_page_data(request, page.question, page.answers)),
-            "related": related_to(question),
+            "related": related_threads(question, viewer(request)),
             "panels": question_panels(question, request),
             "closing": closing_panel(question, request.user),
             "typed": typed or {},

@@ -24,11 +24,13 @@ from community.models import (
     Revision,
     TagInfo,
 )
+from community.pagecache import anonymous_page
 from community.ratelimits import too_fast
 from community.views.helpers import after_edit, invalid, viewer
 from community.views.question_page import render_question
 
 
+@anonymous_page
 def home_view(request: HttpRequest) -> HttpResponse:
     user = viewer(request)
     recent = Question.objects.visible_to(user).for_listing().sorted_by("active")[:10]
@@ -40,6 +42,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page
 def question_list_view(request: HttpRequest, tag: str | None = None) -> HttpResponse:
     params = request.GET.copy()
     if tag is not None:
@@ -87,6 +90,7 @@ def question_redirect_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(question, permanent=True)
 
 
+@anonymous_page
 def question_detail_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     user = viewer(request)
     question = get_object_or_404(
@@ -195,6 +199,7 @@ def answer_revisions_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@anonymous_page
 def tag_list_view(request: HttpRequest) -> HttpResponse:
     from django.db.models import Count, Q
 

@@ -8,9 +8,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from community import pagecache
 from community.actions.deflection import record_hint_clicked, record_hints_shown
 from community.forms import SearchForm
 from community.models import Category, Question
+from community.pagecache import anonymous_page
 from community.search import SearchQuery
 from community.search.selectors import safe_search, similar_to
 from community.search.text import MAX_QUERY_CHARS
@@ -23,6 +25,7 @@ def _day(value: Any, end: bool = False) -> datetime | None:
     return datetime.combine(value, time.max if end else time.min, tzinfo=UTC)
 
 
+@anonymous_page
 def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     context: dict[str, Any] = {"form": form, "categories": Category.objects.all()}
@@ -43,6 +46,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
                 page=data["page"] or 1,
             )
         )
+        if context["results"].notices:  # search is down: not a page to keep
+            pagecache.skip(request)
     return render(request, "community/search.html", context)
 
 

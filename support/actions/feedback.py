@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from community import pagecache
 from community.actions import outbox
 from community.actions.queues import claim, log, release
 from community.extensions import ThreadEvent
@@ -21,9 +22,18 @@ from support import permissions
 from support.models import FeedbackItem, FeedbackKind, FeedbackStatus, ProductTeam, TriageState
 
 
+def _kinds() -> list[tuple[str, bool]]:
+    """The feedback kinds set in the admin, as (tag, is_idea): a small table that every
+    question page reads, so this process keeps it until the next write to the site."""
+    return pagecache.until_next_write(
+        "support:feedback-kinds",
+        lambda: [(tag.lower(), idea) for tag, idea in FeedbackKind.objects.values_list("tag", "is_idea")],
+    )
+
+
 def feedback_tags() -> set[str]:
     """The feedback kinds set in the admin, or the SUPPORT_FEEDBACK_TAGS setting."""
-    configured = {tag.lower() for tag in FeedbackKind.objects.values_list("tag", flat=True)}
+    configured = {tag for tag, _ in _kinds()}
     return configured or {tag.lower() for tag in settings.SUPPORT_FEEDBACK_TAGS}
 
 
@@ -32,9 +42,8 @@ def feedback_tag_list() -> list[str]:
 
 
 def idea_tags() -> set[str]:
-    configured = FeedbackKind.objects.all()
-    if configured:
-        return {kind.tag.lower() for kind in configured if kind.is_idea}
+    if kinds := _kinds():
+        return {tag for tag, idea in kinds if idea}
     return {tag.lower() for tag in settings.SUPPORT_IDEA_TAGS}
 
 

@@ -75,11 +75,11 @@ def start_redis(port: int, directory: Path) -> subprocess.Popen:
 
 
 def redis_cache(port: int) -> dict[str, Any]:
-    """CACHES for the production cache backend on a test's own Redis."""
-    return {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+    """CACHES for the production cache backends on a test's own Redis (as CACHE_URL
+    configures them: the page cache on the same Redis, under its own prefix)."""
+    redis = {
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": f"redis://127.0.0.1:{port}/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    return {"default": redis, "pages": {**redis, "KEY_PREFIX": "pages"}}

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from community.actions.search import rebuild
+from community.actions.search import rebuild, refresh_related
 from community.models import Question
 from community.search import IndexMissing, SearchQuery, get_engine
 
@@ -24,8 +24,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-missing", action="store_true", help="Only build an index that does not exist yet (deploys)."
         )
+        parser.add_argument(
+            "--no-related",
+            action="store_true",
+            help="Leave each thread's related questions to beat (large sites: it refreshes them in batches).",
+        )
 
-    def handle(self, *args: Any, batch: int = 500, if_missing: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, batch: int = 500, if_missing: bool = False, no_related: bool = False, **options: Any
+    ) -> None:
         if if_missing:
             try:
                 get_engine().search(SearchQuery(text="index present", per_page=1))
@@ -42,3 +49,11 @@ class Command(BaseCommand):
 
             indexed = rebuild(batch=batch, progress=progress)
         self.stdout.write(self.style.SUCCESS(f"Indexed {indexed} thread(s)."))
+        if no_related:
+            return
+        ids = list(Question.objects.filter(is_deleted=False).order_by("pk").values_list("pk", flat=True))
+        with tqdm(total=len(ids), unit="thread", desc="Related", file=self.stderr, disable=None) as bar:
+            for start in range(0, len(ids), batch):
+                refresh_related(ids[start : start + batch])
+                bar.update(min(batch, len(ids) - start))
+        self.stdout.write(self.style.SUCCESS(f"Related questions worked out for {len(ids)} thread(s)."))
