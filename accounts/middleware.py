@@ -6,14 +6,23 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 
 class UserTimezoneMiddleware:
+    """Also hands the views the user itself instead of the lazy wrapper the
+    authentication middleware set (it needs the user here anyway): every permission
+    check a page makes reads the user's attributes, dozens of times per answer, and
+    each read through the wrapper costs a proxy call."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        if isinstance(user, SimpleLazyObject):
+            bool(user.is_authenticated)  # reading it loads the user
+            request.user = user = user._wrapped  # type: ignore[attr-defined]
         if user is not None and user.is_authenticated and user.time_zone != "UTC":
             try:
                 timezone.activate(zoneinfo.ZoneInfo(user.time_zone))

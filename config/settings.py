@@ -199,6 +199,9 @@ for _alias in CACHES:
         CACHES[_alias].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
 COMMUNITY_PAGE_CACHE = "pages"
 COMMUNITY_PAGE_CACHE_SECONDS = env.int("COMMUNITY_PAGE_CACHE_SECONDS", default=120)
+# Answer blocks shared by readers who see them alike (community/fragments.py), in the same
+# cache; keyed by what they show, so this is only how long an unused one is kept.
+COMMUNITY_FRAGMENT_CACHE_SECONDS = env.int("COMMUNITY_FRAGMENT_CACHE_SECONDS", default=3600)
 
 # --- Auth and accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

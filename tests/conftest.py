@@ -37,6 +37,9 @@ def _fast_settings(settings: Any, tmp_path: Any) -> Any:
         **settings.CACHES,
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "askwell-pages"},
     }
+    from django.core.cache import caches
+
+    caches["pages"].clear()  # stored answer blocks: each test starts without any
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

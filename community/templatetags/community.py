@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from community import extensions, permissions
@@ -28,6 +29,40 @@ def can(user: Any, rule: str, obj: Any = None) -> bool:
     return bool(check(user) if obj is None else check(user, obj))
 
 
+@register.simple_tag
+def member(m: Any) -> SafeString:
+    """A member's name with their rank and reputation, and any appointed role, everywhere
+    a name shows (a tag, not an include: a thread page shows dozens of them)."""
+    rank = m.rank.name
+    badges = format_html_join(
+        "", ' <span class="role-badge">{}</span>', ((badge,) for badge in m.role_badges)
+    )
+    return format_html(
+        '<span class="member"><a href="{}">{}</a> <span class="rank" title="{}, reputation {}">{} · {}</span>'
+        "{}</span>",
+        m.get_absolute_url(), m.public_name, rank, m.reputation, rank, m.reputation, badges,
+    )  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def answer_block(context: template.Context, answer: Any) -> SafeString:
+    """One answer of a thread page: the stored block when this reader would see the same
+    one (community/fragments.py), otherwise ``community/_answer.html`` rendered and stored."""
+    from community import fragments
+
+    key = getattr(answer, "fragment_key", None)
+    html = (context.get("answer_blocks") or {}).get(key) if key else None
+    if html is None:
+        block = context.template.engine.get_template("community/_answer.html")  # type: ignore[union-attr]
+        with context.push(answer=answer, csrf_token=fragments.CSRF_MARKER):
+            html = block.render(context)
+        if key:
+            fragments.store_block(key, html)
+    if fragments.CSRF_MARKER in html:  # a visitor's block has no form: no token asked for, no cookie
+        html = html.replace(fragments.CSRF_MARKER, str(context.get("csrf_token", "")))
+    return mark_safe(html)  # noqa: S308 (rendered by our template)
+
+
 @register.filter
 def json_ld(value: str) -> SafeString:
     """JSON for a <script type="application/ld+json"> block, safe against </script> breaks."""
@@ -46,6 +81,45 @@ def vote_refusal(user: Any, post: Any, value: int) -> str:
     except PermissionDenied as refusal:
         return str(refusal)
     return ""
+
+
+_FLAG_FORM = """<details class="flag">
+  <summary>Flag</summary>
+  <form method="post" action="{action}"><input type="hidden" name="csrfmiddlewaretoken" value="{token}">
+    <fieldset><legend>What is wrong with it?</legend>
+      {reasons}
+    </fieldset>
+    <label for="flag-detail-{key}">Details (needed for “something else”)</label>
+    <input id="flag-detail-{key}" name="detail" maxlength="500">
+    <label for="flag-dup-{key}">Number of the original (for duplicates)</label>
+    <input id="flag-dup-{key}" name="duplicate_of" inputmode="numeric" maxlength="18">
+    <button type="submit">Flag</button>
+  </form>
+</details>"""
+
+
+@register.simple_tag(takes_context=True)
+def flag_form(context: template.Context, post: Any, kind: str) -> SafeString:
+    """The "Flag" disclosure under a post or comment, for those who may flag it (a tag,
+    not an include: a thread page has one per post and per comment)."""
+    from django.urls import reverse
+
+    from community.models import FlagReason
+
+    if not permissions.can_flag(context["user"], post):
+        return SafeString("")
+    reasons = format_html_join(
+        "", '<label><input type="radio" name="reason" value="{}" required> {}</label>', FlagReason.choices
+    )
+    action = reverse("community:comment_flag" if kind == "comment" else "community:flag", kwargs=(
+        {"pk": post.pk} if kind == "comment" else {"kind": kind, "pk": post.pk}))  # fmt: skip
+    return format_html(
+        _FLAG_FORM,
+        action=action,
+        token=context.get("csrf_token", ""),
+        reasons=reasons,
+        key=f"{kind}-{post.pk}",
+    )
 
 
 @register.simple_tag

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from community import permissions
+from community import fragments, permissions
 from community.extensions import question_panels
 from community.forms import AnswerForm, CommentForm
 from community.models import Answer, CloseReason, CloseVote, CloseVoteKind, Question
@@ -39,12 +39,22 @@ def render_question(
             "comment_form": CommentForm(),
             "structured_data": json.dumps(qa_page_data(request, page.question, page.answers)),
             "related": related_threads(question, viewer(request)),
+            "answer_blocks": stored_answer_blocks(request, page.question, page.answers),
             "panels": question_panels(question, request),
             "closing": closing_panel(question, request.user),
             "typed": typed or {},
         },
         status=status,
     )
+
+
+def stored_answer_blocks(request: HttpRequest, question: Question, answers: list[Answer]) -> dict[str, str]:
+    """Each answer's block key for this reader, and the blocks already stored (one read)."""
+    if not fragments.enabled():
+        return {}
+    for answer in answers:
+        answer.fragment_key = fragments.answer_key(answer, question, request.user, request.path)  # type: ignore[attr-defined]
+    return fragments.stored_blocks([answer.fragment_key for answer in answers])  # type: ignore[attr-defined]
 
 
 def closing_panel(question: Question, user: Any) -> dict[str, Any] | None:
