@@ -78,9 +78,12 @@ def _cache() -> Any:
 # --- Writes: the generation ------------------------------------------------------------
 
 
-def bump() -> None:
-    """Every stored page (and every value kept ``until_next_write``) is stale from now on."""
-    _cache().set(GENERATION_KEY, f"{time.time_ns()}-{os.getpid()}", timeout=None)
+def bump() -> str:
+    """Every stored page (and every value kept ``until_next_write``) is stale from now on.
+    Returns the new generation."""
+    generation = f"{time.time_ns()}-{os.getpid()}"
+    _cache().set(GENERATION_KEY, generation, timeout=None)
+    return generation
 
 
 _kept: dict[str, tuple[Any, Any]] = {}
@@ -88,7 +91,7 @@ _kept: dict[str, tuple[Any, Any]] = {}
 
 def until_next_write(name: str, load: Callable[[], T]) -> T:
     """``load()``, kept by this process until the next write anywhere on the site: for
-    small tables every page reads (categories, feedback kinds). Never kept from inside a
+    small tables every page reads (support's feedback kinds). Never kept from inside a
     transaction, which may see rows that are not committed (or never will be)."""
     if transaction.get_connection().in_atomic_block:
         return load()
@@ -225,12 +228,11 @@ class AnonymousPageCacheMiddleware:
         generation = found.get(GENERATION_KEY)
         stored = found.get(key)
         if generation is None:  # first use, or the cache was emptied: start a generation
-            bump()
-            generation = cache.get(GENERATION_KEY)
+            generation = bump()
         elif stored is not None and stored["generation"] == generation:
             return self._serve(request, stored)
         response = self.get_response(request)
-        if generation is not None and isinstance(response, HttpResponse) and _storable(request, response):
+        if isinstance(response, HttpResponse) and _storable(request, response):
             self._store(request, response, key, generation)
         return response
 
@@ -263,7 +265,12 @@ class AnonymousPageCacheMiddleware:
             for name, value in response.items()
             if name.lower() not in {"content-length", "content-security-policy", "set-cookie"}
         ]
-        entry = {"generation": generation, "etag": etag, "content": content, "nonce": has_nonce}
-        entry["headers"] = headers
+        entry = {
+            "generation": generation,
+            "etag": etag,
+            "content": content,
+            "nonce": has_nonce,
+            "headers": headers,
+        }
         _cache().set(key, entry, timeout=settings.COMMUNITY_PAGE_CACHE_SECONDS)
         response["X-Page-Cache"] = "miss"

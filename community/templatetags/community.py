@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -98,35 +99,33 @@ _FLAG_FORM = """<details class="flag">
 </details>"""
 
 
+@functools.cache
+def _flag_reasons() -> SafeString:
+    """The reasons' radio buttons: the same under every post, so made once per process."""
+    from community.models import FlagReason
+
+    return format_html_join(
+        "", '<label><input type="radio" name="reason" value="{}" required> {}</label>', FlagReason.choices
+    )
+
+
 @register.simple_tag(takes_context=True)
 def flag_form(context: template.Context, post: Any, kind: str) -> SafeString:
     """The "Flag" disclosure under a post or comment, for those who may flag it (a tag,
     not an include: a thread page has one per post and per comment)."""
     from django.urls import reverse
 
-    from community.models import FlagReason
-
     if not permissions.can_flag(context["user"], post):
         return SafeString("")
-    reasons = format_html_join(
-        "", '<label><input type="radio" name="reason" value="{}" required> {}</label>', FlagReason.choices
-    )
     action = reverse("community:comment_flag" if kind == "comment" else "community:flag", kwargs=(
         {"pk": post.pk} if kind == "comment" else {"kind": kind, "pk": post.pk}))  # fmt: skip
     return format_html(
         _FLAG_FORM,
         action=action,
         token=context.get("csrf_token", ""),
-        reasons=reasons,
+        reasons=_flag_reasons(),
         key=f"{kind}-{post.pk}",
     )
-
-
-@register.simple_tag
-def flag_reasons() -> list[tuple[str, str]]:
-    from community.models import FlagReason
-
-    return list(FlagReason.choices)
 
 
 @register.filter
