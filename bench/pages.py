@@ -6,13 +6,14 @@
 For each database and size, a child process builds a site, then times, through Django's
 own WSGI handler in-process (the whole middleware stack, no network, one thread), the
 pages a visitor reads — the question list, a question with 30 answers, the ``billing``
-tag page and a search — anonymously (served by the page cache after the first view), the
-same pages rendered without the page cache, and signed in; and, as the reference, a
+tag page and a search — anonymously and signed in, each both served from the page cache
+(after the first view) and rendered with the page cache off; and, as the reference, a
 bare-Django page that makes one query on a unique index. It prints each page's CPU
 milliseconds per request, its throughput as a share of the bare page's, its query count,
-the time split of the signed-in question page (templates / SQL / search / Python), and at
-100,000 questions on PostgreSQL the EXPLAIN plan of every query the tag page and the
-question list make. The summary goes to ``var/bench/pages.md`` (the README quotes it).
+the time split of the rendered signed-in question page (templates / SQL / search /
+Python), the p50 and p95 of posting an answer through the site, and at 100,000 questions
+on PostgreSQL the EXPLAIN ANALYZE of every query the tag page, the question list and the
+question page make. The summary goes to ``var/bench/pages.md`` (the README quotes it).
 
 Sites: 1,250 questions are asked, answered, voted and commented through the actions (the
 site's own code). 100,000 are the same 1,250 plus bulk-inserted rows (one answer on 60 %,
@@ -308,18 +309,22 @@ def _measure(database_url: str, size: int, runs: int) -> dict[str, Any]:
         row: dict[str, Any] = {}
         caches["pages"].clear()
         request(path)  # stored by the first view
-        row["anonymous, cached"] = {"ms": timed(path), "queries": queries(path)}
+        row["anonymous, stored"] = {"ms": timed(path), "queries": queries(path)}
+        row["signed in, stored"] = {"ms": timed(path, cookie), "queries": queries(path, cookie)}
         settings.COMMUNITY_PAGE_CACHE_SECONDS = 0
         row["anonymous, rendered"] = {"ms": timed(path), "queries": queries(path)}
-        row["signed in"] = {"ms": timed(path, cookie), "queries": queries(path, cookie)}
+        row["signed in, rendered"] = {"ms": timed(path, cookie), "queries": queries(path, cookie)}
         settings.COMMUNITY_PAGE_CACHE_SECONDS = 120
         results["pages"][label] = row
+    results["posting"] = _post_answers(member, runs=max(30, min(runs, 100)))
     split = _Split()
     split.install()
+    settings.COMMUNITY_PAGE_CACHE_SECONDS = 0
     total_begin = time.perf_counter()
     for _ in range(runs):
         request(built["big"], cookie)
     total = (time.perf_counter() - total_begin) * 1000 / runs
+    settings.COMMUNITY_PAGE_CACHE_SECONDS = 120
     sql, search = split.sql * 1000 / runs, split.search * 1000 / runs
     templates = (split.templates - split.sql_in_templates) * 1000 / runs
     results["split"] = {
@@ -332,6 +337,39 @@ def _measure(database_url: str, size: int, runs: int) -> dict[str, Any]:
     results["plans"] = _plans(request, pages) if connection.vendor == "postgresql" and size >= 100_000 else {}
     results.update(vendor=connection.vendor, size=size, built=built)
     return results
+
+
+def _post_answers(member: Any, runs: int) -> dict[str, float]:
+    """Wall milliseconds of posting an answer through the site (the form's POST, the whole
+    middleware stack, the write, its outbox row and the page cache's invalidation), over
+    ``runs`` answers on different threads. Rate limits are off: this measures the cost of a
+    post, not the policy of how many a rank may make."""
+    import statistics
+
+    from django.conf import settings
+    from django.test import Client
+
+    from community.models import Question
+
+    settings.COMMUNITY_RATE_LIMITS = {}
+    client = Client()
+    client.force_login(member)
+    threads = list(Question.objects.order_by("pk").values_list("pk", flat=True)[1 : runs + 1])
+    spent = []
+    for n, pk in enumerate(threads):
+        body = f"Bench answer {n}: open Settings, then Billing, and export the invoice again as CSV."
+        begin = time.perf_counter()
+        response = client.post(f"/questions/{pk}/answer/", {"body": body})
+        spent.append((time.perf_counter() - begin) * 1000)
+        if response.status_code != 302:
+            raise RuntimeError(f"posting an answer: HTTP {response.status_code}")
+    spent.sort()
+    return {
+        "count": len(spent),
+        "p50": statistics.median(spent),
+        "p95": spent[max(0, int(len(spent) * 0.95) - 1)],
+        "max": spent[-1],
+    }
 
 
 def _plans(request: Any, pages: dict[str, str]) -> dict[str, list[str]]:
@@ -389,19 +427,22 @@ def _report(runs: list[dict[str, Any]]) -> str:
             "",
             f"Bare Django, one query on a unique index: {bare:.2f} ms ({1000 / bare:,.0f} requests/s)",
             "",
-            "| page | anonymous (page cache) | anonymous, rendered | signed in |",
-            "|---|---:|---:|---:|",
+            "| page | anonymous, stored | signed in, stored | anonymous, rendered | signed in, rendered |",
+            "|---|---:|---:|---:|---:|",
         ]
         for label, row in run["pages"].items():
             cells = [
                 f"{c['ms']:.2f} ms · {100 * bare / c['ms']:.0f} % · {c['queries']} q" for c in row.values()
             ]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
-        s = run["split"]
+        s, post = run["split"], run["posting"]
         lines += [
             "",
-            f"Signed-in question page, {s['total']:.1f} ms wall: templates {s['templates']:.1f}, "
+            f"Signed-in question page rendered, {s['total']:.1f} ms wall: templates {s['templates']:.1f}, "
             f"SQL {s['sql']:.1f}, search {s['search']:.1f}, Python {s['python']:.1f} ms.",
+            "",
+            f"Posting an answer through the site ({post['count']} answers, wall ms, the page cache's "
+            f"invalidation included): p50 {post['p50']:.1f}, p95 {post['p95']:.1f}, max {post['max']:.1f}.",
             "",
         ]
         for label, plans in run["plans"].items():

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    # Below the member and their time zone: a member's own stored copy of a page.
+    "community.pagecache.MemberPageCacheMiddleware",
     # Last, as its documentation asks: it answers a locked-out login with a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -378,6 +380,9 @@ SUPPORT_SWEEP_LOOKBACK_DAYS = env.int("SUPPORT_SWEEP_LOOKBACK_DAYS", default=30)
 
 # --- Community ------------------------------------------------------------------------
 COMMUNITY_QUESTIONS_PER_PAGE = 20
+# Question lists count at most this many rows ("More than 1,000 questions"; pages past it
+# are still reachable one "Next" at a time), so a list's SQL does not grow with the list.
+COMMUNITY_LIST_COUNT_CAP = env.int("COMMUNITY_LIST_COUNT_CAP", default=1000)
 # A question page's related questions are worked out by the search worker when the thread
 # (or one it lists) is indexed, and again by beat once older than this, in batches.
 COMMUNITY_RELATED_MAX_AGE_HOURS = env.int("COMMUNITY_RELATED_MAX_AGE_HOURS", default=24)

@@ -11,6 +11,9 @@ from taggit.managers import TaggableManager
 from community.models.base import Imported, MarkdownBody, SoftDeletable, one_per_source
 from community.querysets import AnswerQuerySet, CommentQuerySet, QuestionQuerySet
 
+# What every visitor may see of a thread (querysets.visible_to); the lists' indexes cover it.
+LIVE = models.Q(is_deleted=False)
+
 RESERVED_SLUGS = frozenset(
     {
         "edit",
@@ -113,6 +116,14 @@ class Question(SoftDeletable, MarkdownBody, Imported):
                 fields=["created_at"],
                 condition=models.Q(accepted_answer__isnull=True, import_site__isnull=True, is_deleted=False),
                 name="unsolved_native_by_age",
+            ),
+            # The lists' three orders (querysets.sorted_by), over what visitors see: a page of
+            # a list, of a tag's list or a filtered one, reads its rows in order off one of
+            # these and stops after a page, whatever the number of questions.
+            models.Index(fields=["-created_at", "-id"], condition=LIVE, name="live_questions_newest"),
+            models.Index(fields=["-last_activity_at", "-id"], condition=LIVE, name="live_questions_active"),
+            models.Index(
+                fields=["-score", "-created_at", "-id"], condition=LIVE, name="live_questions_votes"
             ),
         ]
 

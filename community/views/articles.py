@@ -28,7 +28,7 @@ from community.diffs import revision_diffs
 from community.forms import ArticleFeedbackForm, ArticleFilterForm, ArticleForm
 from community.markdown import render_markdown
 from community.models import Article, ArticleFeedback, ArticleRevision, Question
-from community.pagecache import anonymous_page
+from community.pagecache import stored_page
 from community.querysets import article_tags
 from community.views.helpers import invalid, reader_key, session_key, viewer
 
@@ -47,7 +47,7 @@ def _draft(data: dict[str, Any]) -> ArticleDraft:
     )
 
 
-@anonymous_page
+@stored_page
 def article_list_view(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET)
     if not form.is_valid():
@@ -69,7 +69,7 @@ def article_redirect_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(get_object_or_404(_visible(request), pk=pk), permanent=True)
 
 
-@anonymous_page
+@stored_page
 def article_detail_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     article = get_object_or_404(
         _visible(request).select_related("author", "source_question").prefetch_related("tags"), pk=pk

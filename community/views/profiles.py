@@ -29,14 +29,14 @@ from community.actions.suspensions import lift_suspension, suspend_member
 from community.charts import cumulative_by_day, reputation_chart
 from community.forms import SuspendForm
 from community.models import BadgeAward, ImportedUser, MvpTerm, ReputationEvent
-from community.pagecache import anonymous_page
+from community.pagecache import stored_page
 from community.querysets import profile_activity
 from community.views.helpers import viewer
 
 CHART_DAYS = 180
 
 
-@anonymous_page
+@stored_page
 def profile_view(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User.objects.prefetch_related("groups"), username=username, is_active=True)
     questions, answers = profile_activity(member, viewer=request.user)

@@ -24,13 +24,14 @@ from community.models import (
     Revision,
     TagInfo,
 )
-from community.pagecache import anonymous_page
+from community.pagecache import stored_page
+from community.paging import BoundedPaginator
 from community.ratelimits import too_fast
 from community.views.helpers import after_edit, invalid, viewer
 from community.views.question_page import render_question
 
 
-@anonymous_page
+@stored_page
 def home_view(request: HttpRequest) -> HttpResponse:
     user = viewer(request)
     recent = Question.objects.visible_to(user).for_listing().sorted_by("active")[:10]
@@ -42,7 +43,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@anonymous_page
+@stored_page
 def question_list_view(request: HttpRequest, tag: str | None = None) -> HttpResponse:
     params = request.GET.copy()
     if tag is not None:
@@ -60,9 +61,9 @@ def question_list_view(request: HttpRequest, tag: str | None = None) -> HttpResp
     tag_name = form.cleaned_data["tag"]
     if tag_name:
         questions = questions.filter(tags__name=tag_name)
-    page = Paginator(questions, settings.COMMUNITY_QUESTIONS_PER_PAGE).get_page(
-        form.cleaned_data["page"] or 1
-    )
+    page = BoundedPaginator(
+        questions, settings.COMMUNITY_QUESTIONS_PER_PAGE, cap=settings.COMMUNITY_LIST_COUNT_CAP
+    ).get_page(form.cleaned_data["page"] or 1)
     query: dict[str, Any] = {k: v for k, v in form.cleaned_data.items() if v and k != "page"}
     if tag is not None:
         query.pop("tag", None)
@@ -90,7 +91,7 @@ def question_redirect_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(question, permanent=True)
 
 
-@anonymous_page
+@stored_page
 def question_detail_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     user = viewer(request)
     question = get_object_or_404(
@@ -199,7 +200,7 @@ def answer_revisions_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@anonymous_page
+@stored_page
 def tag_list_view(request: HttpRequest) -> HttpResponse:
     from django.db.models import Count, Q
 

@@ -14,13 +14,13 @@ from community import permissions
 from community.badges import BADGES, BY_SLUG, TAG_BADGE
 from community.forms import LeaderboardForm
 from community.models import BadgeAward
-from community.pagecache import anonymous_page
+from community.pagecache import stored_page
 from community.querysets import LEADERBOARD_PERIODS, leaderboard
 from community.reputation import privileges
 from community.views.helpers import viewer
 
 
-@anonymous_page
+@stored_page
 def privileges_view(request: HttpRequest) -> HttpResponse:
     """Every rank and privilege with its threshold; for a member, what they hold and why."""
     user = viewer(request)
@@ -46,7 +46,7 @@ def privileges_view(request: HttpRequest) -> HttpResponse:
     return render(request, "community/privileges.html", context)
 
 
-@anonymous_page
+@stored_page
 def leaderboard_view(request: HttpRequest) -> HttpResponse:
     form = LeaderboardForm(request.GET)
     if not form.is_valid():
@@ -61,7 +61,7 @@ def leaderboard_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@anonymous_page
+@stored_page
 def badge_list_view(request: HttpRequest) -> HttpResponse:
     counts = dict(
         BadgeAward.objects.values("badge").annotate(n=Count("user", distinct=True)).values_list("badge", "n")
@@ -74,7 +74,7 @@ def badge_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@anonymous_page
+@stored_page
 def badge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     badge = BY_SLUG.get(slug)
     if badge is None:

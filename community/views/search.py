@@ -12,7 +12,7 @@ from community import pagecache
 from community.actions.deflection import record_hint_clicked, record_hints_shown
 from community.forms import SearchForm
 from community.models import Category, Question
-from community.pagecache import anonymous_page
+from community.pagecache import stored_page
 from community.search import SearchQuery
 from community.search.selectors import safe_search, similar_to
 from community.search.text import MAX_QUERY_CHARS
@@ -25,7 +25,7 @@ def _day(value: Any, end: bool = False) -> datetime | None:
     return datetime.combine(value, time.max if end else time.min, tzinfo=UTC)
 
 
-@anonymous_page
+@stored_page
 def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     context: dict[str, Any] = {"form": form, "categories": Category.objects.all()}

@@ -1,17 +1,23 @@
-"""The anonymous page cache (community/pagecache.py): a stored page is served without
-touching the database, to visitors without a session only, and every kind of write makes
-the next anonymous view of every page that shows it current again.
+"""The page cache (community/pagecache.py): a stored page is served to visitors without a
+session without touching the database, and to each signed-in member from their own copy
+(with their CSRF token and a fresh nonce put in on every serve); every kind of write makes
+the next view of every page that shows it current again, anonymous or signed in.
 
 These tests commit (transaction=True): the cache is invalidated after a write commits,
 which a test inside a rolled-back transaction never does."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
@@ -93,13 +99,13 @@ def test_a_matching_etag_gets_a_304(thread: dict[str, Any]) -> None:
     assert anonymous_get(url, if_none_match=etag).status_code == 200
 
 
-def test_a_member_never_gets_the_stored_page_and_their_page_is_never_stored(thread: dict[str, Any]) -> None:
+def test_a_member_never_gets_the_visitors_copy_nor_visitors_the_members(thread: dict[str, Any]) -> None:
     url = thread["question"].get_absolute_url()
     member = Client()
     member.force_login(thread["answerer"])  # a write (last_login): before the page is stored
     anonymous_get(url)
     signed_in = member.get(url)
-    assert "X-Page-Cache" not in signed_in
+    assert signed_in["X-Page-Cache"] == "miss"  # their own copy, made now
     assert b"Sign out" in signed_in.content or b"Log out" in signed_in.content
     anonymous = anonymous_get(url)
     assert anonymous["X-Page-Cache"] == "hit"
@@ -274,3 +280,108 @@ def test_an_anonymous_visitor_with_a_session_is_served_the_live_page(thread: dic
     client = Client()
     client.cookies["sessionid"] = "not-a-session"
     assert "X-Page-Cache" not in client.get(url)
+
+
+# --- Signed-in members' own copies --------------------------------------------------
+
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+def signed_in(user: Any, **options: Any) -> Client:
+    client = Client(**options)
+    client.force_login(user)
+    return client
+
+
+def test_a_members_second_view_is_their_stored_copy(thread: dict[str, Any]) -> None:
+    client = signed_in(thread["answerer"])
+    for url in pages_of(thread["question"]):
+        first = client.get(url)
+        assert first["X-Page-Cache"] == "miss", url
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(url)
+        assert again["X-Page-Cache"] == "hit", url
+        # The session and the member are read (to know whose copy); the page is not made.
+        assert len(queries) <= 2, (url, [q["sql"] for q in queries])
+        assert thread["answerer"].username.encode() in again.content
+        assert "private" in again["Cache-Control"] and "no-cache" in again["Cache-Control"]
+        strip = [TOKEN.sub(b"", r.content) for r in (first, again)]
+        assert strip[0] == strip[1], url
+
+
+def test_one_members_copy_is_never_served_to_another(thread: dict[str, Any]) -> None:
+    url = thread["question"].get_absolute_url()
+    asker, answerer = signed_in(thread["asker"]), signed_in(thread["answerer"])
+    assert answerer.get(url)["X-Page-Cache"] == "miss"
+    assert answerer.get(url)["X-Page-Cache"] == "hit"
+    theirs = asker.get(url)
+    assert theirs["X-Page-Cache"] == "miss"
+    assert thread["asker"].username.encode() in theirs.content
+    # A new session of the same member is a new copy too.
+    assert signed_in(thread["answerer"]).get(url)["X-Page-Cache"] == "miss"
+
+
+def test_the_token_in_a_stored_copy_is_the_readers_own_and_works(thread: dict[str, Any]) -> None:
+    client = signed_in(thread["asker"], enforce_csrf_checks=True)
+    url = thread["question"].get_absolute_url()
+    client.get(url)
+    served = client.get(url)
+    assert served["X-Page-Cache"] == "hit"
+    assert b"\x00" not in served.content
+    token = TOKEN.search(served.content).group(1).decode()
+    answer = thread["answer"]
+    response = client.post(
+        f"/answers/{answer.pk}/vote/", {"direction": "up", "csrfmiddlewaretoken": token}, HTTP_REFERER=url
+    )
+    assert response.status_code in (200, 302), response.status_code
+    assert Answer.objects.get(pk=answer.pk).score == 1
+    # The vote is a write: the next view is made anew and shows it.
+    after = client.get(url)
+    assert after["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("kind", list(WRITES))
+def test_every_kind_of_write_shows_on_a_members_next_view(thread: dict[str, Any], kind: str) -> None:
+    reader = signed_in(thread["answerer"])
+    urls = pages_of(thread["question"])
+    for url in urls:
+        reader.get(url)
+        assert reader.get(url)["X-Page-Cache"] == "hit", url
+    expected, shown_on = WRITES[kind](thread)
+    for index in shown_on:
+        response = reader.get(urls[index], follow=True)
+        assert response["X-Page-Cache"] == "miss", (kind, urls[index])
+        assert expected.encode() in response.content, (kind, urls[index])
+
+
+def test_a_flash_message_is_shown_once_never_from_a_copy(thread: dict[str, Any]) -> None:
+    client = signed_in(thread["answerer"])
+    url = thread["question"].get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    # A message waiting in its cookie, as a view leaves it before a redirect.
+    storage = CookieStorage(HttpRequest())
+    waiting = [Message(constants.SUCCESS, "Saved just now.")]
+    client.cookies[CookieStorage.cookie_name] = storage._encode(waiting)
+    shown = client.get(url)
+    assert b"Saved just now." in shown.content
+    assert "X-Page-Cache" not in shown
+    later = client.get(url)
+    assert b"Saved just now." not in later.content
+    assert later["X-Page-Cache"] == "hit"
+
+
+def test_htmx_requests_and_pages_not_marked_stored_are_made_each_time(thread: dict[str, Any]) -> None:
+    client = signed_in(thread["answerer"])
+    url = thread["question"].get_absolute_url()
+    client.get(url)
+    assert "X-Page-Cache" not in client.get(url, headers={"HX-Request": "true"})
+    for _ in range(2):
+        assert "X-Page-Cache" not in client.get("/notifications/")
+
+
+def test_a_matching_etag_gets_a_304_for_a_member(thread: dict[str, Any]) -> None:
+    client = signed_in(thread["answerer"])
+    url = thread["question"].get_absolute_url()
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
