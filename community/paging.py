@@ -50,8 +50,9 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The number of rows, but never more than ``cap`` + 1 (see ``beyond_cap``)."""
-        rows: Any = self.object_list  # a QuerySet: counted in the database, LIMIT cap + 1
-        return int(rows[: self.cap + 1].count())
+        rows: Any = self.object_list  # a QuerySet: counted in the database, LIMIT cap + 1,
+        # in no order (any cap + 1 rows will do: the cheapest index, not the list's order)
+        return int(rows.order_by()[: self.cap + 1].count())
 
     @property
     def beyond_cap(self) -> bool:

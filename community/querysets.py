@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, Prefetch, Q, Value, When, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from community import extensions, permissions
@@ -57,6 +68,24 @@ class QuestionQuerySet(SoftDeletableQuerySet):
             .prefetch_related("tags")
             .annotate(**extensions.panel_annotations())
         )
+
+    def tagged(self, tag: Any) -> Self:
+        """Questions with this tag, as a correlated EXISTS on taggit's (content type,
+        object) index with the tag's id. Not ``filter(tags__name=…)``: its join casts
+        taggit's integer object id to the question's bigint, which keeps PostgreSQL off
+        that index, so a tag's page read and sorted every question of the tag (180 ms for
+        46,000 at 100,000 questions). With the id the planner knows how common the tag is:
+        a page of a common tag walks the list's order index and stops after a page; a rare
+        tag's few rows are read from the tag's own index."""
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import TaggedItem
+
+        items = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=OuterRef("pk"),
+            tag_id=tag.pk,
+        )
+        return self.filter(Exists(items))
 
     def with_status(self, status: str) -> Self:
         if status == "open":

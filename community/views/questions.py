@@ -22,7 +22,6 @@ from community.models import (
     Category,
     Question,
     Revision,
-    TagInfo,
 )
 from community.pagecache import stored_page
 from community.paging import BoundedPaginator
@@ -59,8 +58,10 @@ def question_list_view(request: HttpRequest, tag: str | None = None) -> HttpResp
         category = get_object_or_404(Category, slug=form.cleaned_data["category"])
         questions = questions.filter(category=category)
     tag_name = form.cleaned_data["tag"]
+    tag = None
     if tag_name:
-        questions = questions.filter(tags__name=tag_name)
+        tag = Tag.objects.filter(name=tag_name).select_related("info__import_site").first()
+        questions = questions.tagged(tag) if tag is not None else questions.none()
     page = BoundedPaginator(
         questions, settings.COMMUNITY_QUESTIONS_PER_PAGE, cap=settings.COMMUNITY_LIST_COUNT_CAP
     ).get_page(form.cleaned_data["page"] or 1)
@@ -77,9 +78,7 @@ def question_list_view(request: HttpRequest, tag: str | None = None) -> HttpResp
             "status": status,
             "category": category,
             "tag": tag_name,
-            "tag_info": TagInfo.objects.filter(tag__name=tag_name).select_related("import_site").first()
-            if tag_name
-            else None,
+            "tag_info": getattr(tag, "info", None),
             "categories": Category.objects.all(),
             "query": query,
         },

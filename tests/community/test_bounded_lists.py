@@ -91,3 +91,17 @@ def test_the_list_query_count_is_the_same_below_and_above_the_cap(client, questi
     with CaptureQueriesContext(connection) as above:
         client.get("/tags/billing/", {"page": 2})
     assert len(above) == len(below)
+
+
+def test_a_tag_page_lists_only_live_questions_of_that_tag(client, question_factory, member):
+    from community.actions.questions import delete_question
+
+    shown = question_factory(tags=["billing"])
+    gone = question_factory(tags=["billing"])
+    question_factory(tags=["export"])
+    delete_question(gone, by=gone.author)
+    html = client.get("/tags/billing/").content.decode()
+    assert _titles(html) == [re.search(r"number (\d+)", shown.title).group(1)]
+    assert "1 question" in html
+    empty = client.get("/tags/no-such-tag/")
+    assert empty.status_code == 200 and "0 questions" in empty.content.decode()
