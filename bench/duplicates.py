@@ -41,7 +41,33 @@ SITES = ("bicycles.meta.stackexchange.com", "french.meta.stackexchange.com", "co
 DEPTH = 100
 
 
+def _rank(order: list[str], target: str) -> int:
+    return order.index(target) + 1 if target in order else 0
+
+
+def _report(name: str, ranks: dict[str, list[int]]) -> None:
+    print(f"\n{name}")
+    print(f"  {'site':<36} {'pairs':>5} {'recall@1':>9} {'recall@5':>9} {'MRR':>6}")
+    everything: list[int] = []
+    for site, found in sorted(ranks.items()):
+        everything += found
+        _line(site, found)
+    _line("all", everything)
+
+
+def _line(site: str, found: list[int]) -> None:
+    n = len(found) or 1
+    at1 = 100 * sum(1 for r in found if r == 1) / n
+    at5 = 100 * sum(1 for r in found if 0 < r <= SIMILAR_LIMIT) / n
+    mrr = sum(1 / r for r in found if r) / n
+    print(f"  {site:<36} {len(found):>5} {at1:>8.1f}% {at5:>8.1f}% {mrr:>6.3f}")
+
+
 def main() -> int:
+    from community.search import text as ranking
+    from community.search import vectors
+    from community.search.hybrid import semantic, with_vector
+
     call_command("migrate", verbosity=0)
     call_command("createcachetable")
     for site in SITES:
@@ -49,44 +75,81 @@ def main() -> int:
     OutboxItem.objects.all().delete()  # indexed below in one pass instead
     rebuild()
     engine = get_engine()
+    lexical_engine = engine.lexical  # type: ignore[attr-defined]
+    vectors.index().catch_up(force=True)
     pairs = list(
         QuestionLink.objects.filter(kind="duplicate").select_related(
             "source", "target", "source__import_site"
         )
     )
-    per_site: dict[str, list[float]] = {}
-    found_at_5: dict[str, int] = {}
+    ranks: dict[str, dict[str, list[int]]] = {}
+    sweep: list[tuple[str, str, dict[str, float], dict[str, float]]] = []
     for link in pairs:
         duplicate, original = link.source, link.target
-        results = engine.search(
-            SearchQuery(
-                text=duplicate.title,
-                per_page=DEPTH,
-                snippets=False,
-                exclude_keys=(f"question:{duplicate.pk}",),
-            )
-        )
-        ranked = [hit.question_id for hit in results.hits]
-        rank = ranked.index(original.pk) + 1 if original.pk in ranked else 0
-        if os.environ.get("SHOW"):
-            print(rank, "|", duplicate.title, "|", original.title)
         site = duplicate.import_site.domain if duplicate.import_site else "?"
-        per_site.setdefault(site, []).append(1 / rank if rank else 0.0)
-        found_at_5[site] = found_at_5.get(site, 0) + (1 if 0 < rank <= SIMILAR_LIMIT else 0)
-    print(
-        f"Duplicate pairs (PostLinks LinkTypeId 3) across {len(SITES)} imported dumps, "
-        "hint query = the duplicate's title"
-    )
-    print(f"{'site':<36} {'pairs':>5} {'recall@5':>9} {'MRR':>6}")
-    total_rr: list[float] = []
-    for site, rrs in sorted(per_site.items()):
-        total_rr += rrs
-        print(
-            f"{site:<36} {len(rrs):>5} {100 * found_at_5[site] / len(rrs):>8.1f}% {sum(rrs) / len(rrs):>6.3f}"
+        target = f"question:{original.pk}"
+        # The ask page's hint query: the title as typed, by text alone, any word.
+        query = SearchQuery(
+            text=duplicate.title,
+            per_page=DEPTH,
+            snippets=False,
+            boosts=False,
+            any_word=True,
+            exclude_keys=(f"question:{duplicate.pk}",),
         )
-    n = len(total_rr) or 1
-    recall = 100 * sum(found_at_5.values()) / n
-    print(f"{'all':<36} {len(total_rr):>5} {recall:>8.1f}% {sum(total_rr) / n:>6.3f}")
+        lexical = lexical_engine.search(query)
+        ranks.setdefault("lexical", {}).setdefault(site, []).append(
+            _rank([h.key for h in lexical.hits], target)
+        )
+        vectored = with_vector(query)
+        if vectored.vector is None:
+            continue
+        near = vectors.index().nearest(vectored.vector, DEPTH, exclude=query.exclude_keys)
+        ranks.setdefault("semantic", {}).setdefault(site, []).append(_rank([k for k, _ in near], target))
+        hybrid = lexical_engine.search(vectored)  # the product's own path
+        ranks.setdefault("hybrid", {}).setdefault(site, []).append(
+            _rank([h.key for h in hybrid.hits], target)
+        )
+        lex = {hit.key: hit.relevance for hit in lexical.hits}
+        sweep.append((site, target, lex, semantic(vectored, lex)))
+        if os.environ.get("SHOW"):
+            print(
+                ranks["lexical"][site][-1],
+                ranks["hybrid"][site][-1],
+                "|",
+                duplicate.title,
+                "|",
+                original.title,
+            )
+    print(
+        f"Duplicate pairs (PostLinks LinkTypeId 3) across {len(SITES)} imported dumps; the hint query is "
+        f"the duplicate's title, the duplicate itself excluded; {len(pairs)} pairs"
+    )
+    names = {
+        "lexical": "Lexical (the engine alone)",
+        "semantic": "Semantic (MiniLM cosine, nearest)",
+        "hybrid": f"Hybrid (weight {ranking.SEMANTIC_WEIGHT})",
+    }
+    for key, name in names.items():
+        if key in ranks:
+            _report(name, ranks[key])
+    if os.environ.get("DUMP"):
+        import pickle
+
+        Path(os.environ["DUMP"]).write_bytes(pickle.dumps(sweep))
+    if sweep:
+        print("\nTuning the semantic weight on dev (recall@5, MRR over all pairs):")
+        for tenths in range(11):
+            weight = tenths / 10
+            found = []
+            for _site, target, lex, cos in sweep:
+                fused = ranking.fuse(lex, cos, weight=weight)
+                found.append(_rank(sorted(fused, key=lambda k: -fused[k]), target))
+            n = len(found)
+            at5 = 100 * sum(1 for r in found if 0 < r <= SIMILAR_LIMIT) / n
+            print(
+                f"  weight {weight:.1f}: recall@5 {at5:5.1f}%  MRR {sum(1 / r for r in found if r) / n:.3f}"
+            )
     return 0
 
 

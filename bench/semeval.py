@@ -90,33 +90,83 @@ def metrics(rankings: dict[str, list[bool]]) -> tuple[float, float, float]:
     return 100 * sum(aps) / n, 100 * sum(rrs) / n, 100 * sum(p1s) / n
 
 
+def _ranked(candidates: list[tuple[str, int, bool]], order: dict[str, int]) -> list[bool]:
+    """The candidates' labels in ``order`` (by related-question id); those it leaves out
+    keep the task's IR order, after the others."""
+    unseen = len(order)
+    by_ir = sorted(candidates, key=lambda c: c[1])
+    return [relevant for _, _, relevant in sorted(by_ir, key=lambda c: (order.get(c[0], unseen), c[1]))]
+
+
 def main() -> int:
+    from django.core.management import call_command
+
+    from community.search import text as ranking
+    from community.search.embeddings import embedder
+    from community.search.hybrid import HybridEngine
+
+    call_command("migrate", verbosity=0)
     originals, threads, gold = load()
-    engine = WhooshEngine(tempfile.mkdtemp(prefix="askwell-semeval-"))
+    lexical_engine = WhooshEngine(tempfile.mkdtemp(prefix="askwell-semeval-"))
+    engine = HybridEngine(lexical_engine)
     engine.clear()
     engine.index(list({doc.key: doc for doc in threads.values()}.values()))
-    ours: dict[str, list[bool]] = {}
-    baseline: dict[str, list[bool]] = {}
+    model = embedder()
+    by_key = {doc.key: rid for rid, doc in threads.items()}
+    rankings: dict[str, dict[str, list[bool]]] = defaultdict(dict)
+    scores: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
     for qid, candidates in gold.items():
-        by_ir = sorted(candidates, key=lambda c: c[1])
-        baseline[qid] = [relevant for _, _, relevant in by_ir]
-        results = engine.search(SearchQuery(text=originals[qid], per_page=len(threads), snippets=False))
-        position = {hit.key: i for i, hit in enumerate(results.hits)}
-        unseen = len(position)
-        ordered = sorted(by_ir, key=lambda c: (position.get(threads[c[0]].key, unseen), c[1]))
-        ours[qid] = [relevant for _, _, relevant in ordered]
-    answerable = sum(1 for labels in ours.values() if any(labels))
+        rankings["IR baseline (the task's order)"][qid] = [
+            r for _, _, r in sorted(candidates, key=lambda c: c[1])
+        ]
+        query = SearchQuery(text=originals[qid], per_page=len(threads), snippets=False)
+        lexical = lexical_engine.search(query)
+        order = {by_key[hit.key]: i for i, hit in enumerate(lexical.hits)}
+        rankings["Askwell lexical (Whoosh BM25F)"][qid] = _ranked(candidates, order)
+        lex_scores = {by_key[hit.key]: hit.relevance for hit in lexical.hits}
+        if model is None:
+            continue
+        vector = model.embed([originals[qid]])[0]
+        wanted = [threads[rid].key for rid, _, _ in candidates]
+        cosines = {by_key[k]: v for k, v in engine_index_similarity(vector, wanted).items()}
+        scores[qid] = (lex_scores, cosines)
+        order = {rid: i for i, rid in enumerate(sorted(cosines, key=lambda r: -cosines[r]))}
+        rankings["Askwell semantic (MiniLM cosine)"][qid] = _ranked(candidates, order)
+        hybrid = engine.search(query)  # the product's own path: the vector, fused in the engine
+        order = {by_key[hit.key]: i for i, hit in enumerate(hybrid.hits)}
+        rankings[f"Askwell hybrid (weight {ranking.SEMANTIC_WEIGHT})"][qid] = _ranked(candidates, order)
+    answerable = sum(1 for labels in rankings["IR baseline (the task's order)"].values() if any(labels))
     print(
         f"SemEval-2016 Task 3 subtask B, dev: {len(gold)} original questions, {answerable} with relevant ones"
     )
-    print(f"{'ranking':<34} {'MAP':>6} {'MRR':>6} {'P@1':>6}")
-    for name, rankings in (
-        ("IR baseline (the task's order)", baseline),
-        ("Askwell search (Whoosh BM25F)", ours),
-    ):
-        m, r, p = metrics(rankings)
-        print(f"{name:<34} {m:6.2f} {r:6.2f} {p:6.2f}")
+    print(f"{'ranking':<40} {'MAP':>6} {'MRR':>6} {'P@1':>6}")
+    for name, ranked in rankings.items():
+        m, r, p = metrics(ranked)
+        print(f"{name:<40} {m:6.2f} {r:6.2f} {p:6.2f}")
+    if os.environ.get("DUMP"):
+        import pickle
+
+        Path(os.environ["DUMP"]).write_bytes(pickle.dumps((scores, dict(gold))))
+    if scores:
+        print("\nTuning the semantic weight on dev (the 10 candidates' fused scores):")
+        for tenths in range(11):
+            weight = tenths / 10
+            swept = {}
+            for qid, (lex, cos) in scores.items():
+                fused = ranking.fuse({r: v for r, v in lex.items() if r in cos}, cos, weight=weight)
+                order = {rid: i for i, rid in enumerate(sorted(fused, key=lambda r: -fused[r]))}
+                swept[qid] = _ranked(gold[qid], order)
+            m, r, p = metrics(swept)
+            print(f"  weight {weight:.1f}: MAP {m:6.2f}  MRR {r:6.2f}  P@1 {p:6.2f}")
     return 0
+
+
+def engine_index_similarity(vector: object, keys: list[str]) -> dict[str, float]:
+    from community.search import vectors
+
+    index = vectors.index()
+    index.catch_up(force=True)
+    return index.similarity(vector, keys)
 
 
 if __name__ == "__main__":

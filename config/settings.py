@@ -463,6 +463,13 @@ COMMUNITY_SEARCH_ENGINE = env.str("COMMUNITY_SEARCH_ENGINE", default="whoosh")
 COMMUNITY_SEARCH_INDEX_DIR = Path(
     env.str("COMMUNITY_SEARCH_INDEX_DIR", default=str(VAR_DIR / "search-index"))
 )
+# Meaning beside words (community/search/hybrid.py): a sentence-embedding model on the
+# CPU, from installed packages, nothing downloaded. Off, or without the model, search is
+# lexical only (the admin says which).
+COMMUNITY_EMBEDDINGS = env.bool("COMMUNITY_EMBEDDINGS", default=True)
+COMMUNITY_EMBEDDING_THREADS = env.int("COMMUNITY_EMBEDDING_THREADS", default=1)
+# Each process's in-memory vectors catch up with the table at most this often.
+COMMUNITY_VECTOR_SYNC_SECONDS = env.float("COMMUNITY_VECTOR_SYNC_SECONDS", default=2.0)
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

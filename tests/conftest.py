@@ -40,6 +40,14 @@ def _fast_settings(settings: Any, tmp_path: Any) -> Any:
     from django.core.cache import caches
 
     caches["pages"].clear()  # stored answer blocks: each test starts without any
+    # Meaning is off but where a test turns it on (tests/community/test_hybrid_search.py):
+    # embedding every thread the other tests index would triple the suite's time. Where it
+    # is on, each test's threads are found by meaning at once, and none of another test's.
+    settings.COMMUNITY_EMBEDDINGS = False
+    settings.COMMUNITY_VECTOR_SYNC_SECONDS = 0
+    from community.search import vectors
+
+    vectors.forget()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -24,7 +24,7 @@ from community.models.outbox import OutboxItem
 from community.models.posts import Answer, CloseReason, Comment, Question, QuestionStatus
 from community.models.reputation import Acceptance, BadgeAward, RankReached, ReputationEvent
 from community.models.revisions import Revision
-from community.models.search import SearchEntry
+from community.models.search import SearchEntry, ThreadVector
 from community.models.votes import Vote
 
 __all__ = [
@@ -69,5 +69,6 @@ __all__ = [
     "Revision",
     "SearchEntry",
     "TagInfo",
+    "ThreadVector",
     "Vote",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.urls import reverse
 
@@ -43,6 +43,15 @@ class SearchQuery:
     per_page: int = 20
     exclude_keys: tuple[str, ...] = ()
     snippets: bool = True  # highlighted titles and snippets (off for bulk ranking)
+    # Re-rank by solved and votes (search); hints and related threads rank by text alone,
+    # which finds more of the threads a new question duplicates.
+    boosts: bool = True
+    # Rank by how many of the words a thread has, without first asking for all of them
+    # (hints and related threads: a title typed in full rarely shares every word).
+    any_word: bool = False
+    # The text's sentence embedding, set by the hybrid engine (community/search/hybrid.py)
+    # when the model runs: engines then fuse meaning with their lexical score.
+    vector: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,16 @@ def _engine_for(name: str, location: str) -> SearchEngine:
     raise ValueError(f"Unknown search engine {name!r}")
 
 
+@cache
+def _hybrid_for(name: str, location: str) -> SearchEngine:
+    from community.search.hybrid import HybridEngine
+
+    return HybridEngine(_engine_for(name, location))
+
+
 def get_engine() -> SearchEngine:
+    """The configured lexical engine inside the hybrid one, which adds meaning when the
+    embedding model runs and is the lexical engine alone when it does not."""
     from django.conf import settings
 
-    return _engine_for(settings.COMMUNITY_SEARCH_ENGINE, str(settings.COMMUNITY_SEARCH_INDEX_DIR))
+    return _hybrid_for(settings.COMMUNITY_SEARCH_ENGINE, str(settings.COMMUNITY_SEARCH_INDEX_DIR))

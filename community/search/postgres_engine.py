@@ -15,7 +15,16 @@ from django.utils.html import escape
 
 from community.models import SearchEntry
 from community.search import SearchDocument, SearchHit, SearchQuery, SearchResults
-from community.search.text import COMMON_POSTINGS, TOO_COMMON, boost, has_syntax, rank_key, start_results
+from community.search.hybrid import semantic
+from community.search.text import (
+    COMMON_POSTINGS,
+    TOO_COMMON,
+    boost,
+    fuse,
+    has_syntax,
+    rank_key,
+    start_results,
+)
 from community.search.whoosh_engine import CANDIDATES, SNIPPET_CHARS
 
 CONFIG = "english"
@@ -94,10 +103,13 @@ class PostgresEngine:
         # for recall when all of them together match nothing.
         entries = self._filtered(q)
         rare, common = self._split_common(text)
+        candidates: list[dict[str, Any]] = []
+        strict = self._websearch(text)
         if not rare and not common:  # stop words only: an empty tsquery would scan every row
-            results.notices.append(TOO_COMMON)
-            return results
-        if common and not rare:
+            if q.vector is None:
+                results.notices.append(TOO_COMMON)
+                return results
+        elif common and not rare:
             # Only very common words: match titles and tags, ranking a capped set of matches.
             for words in (" ".join(common), " OR ".join(common)):
                 strict = self._websearch(words)
@@ -107,14 +119,23 @@ class PostgresEngine:
         else:
             words = " ".join(rare) if common else text
             lift = self._websearch(" OR ".join(common)) if common else None
-            strict = self._websearch(words)
+            any_word = self._websearch(" OR ".join(words.replace('"', " ").split()))
+            # Every word first; any word when that finds nothing, or at once for hints.
+            strict = any_word if q.any_word else self._websearch(words)
             candidates = self._candidates(entries, strict, lift=lift)
-            if not candidates:
-                strict = self._websearch(" OR ".join(words.replace('"', " ").split()))
+            if not candidates and not q.any_word:
+                strict = any_word
                 candidates = self._candidates(entries, strict, lift=lift)
+        lexical = {row["key"]: row["rank"] for row in candidates}
+        near = semantic(q, lexical)
+        if missing := [key for key in near if key not in lexical]:
+            # Threads found by meaning alone, filtered as the query asks.
+            candidates += [{**row, "rank": 0.0} for row in entries.filter(key__in=missing).values(*FIELDS)]
+        found = {row["key"] for row in candidates}
+        fused = fuse(lexical, {key: score for key, score in near.items() if key in found})
         for row in candidates:
-            row["relevance"] = row["rank"] * boost(
-                row["kind"], row["solved"], row["score"], row["answer_score"]
+            row["relevance"] = fused[row["key"]] * (
+                boost(row["kind"], row["solved"], row["score"], row["answer_score"]) if q.boosts else 1
             )
         ranked = sorted(candidates, key=lambda row: rank_key(row["kind"], row["relevance"]))
         results.total = len(ranked)

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
-from community.models import LinkKind, QuestionLink
+from django.utils.html import strip_tags
+
+from community.models import LinkKind, Question, QuestionLink
 from community.search import IndexMissing, SearchHit, SearchQuery, SearchResults, get_engine
 
 logger = logging.getLogger("askwell.search")
@@ -45,10 +48,28 @@ def without_listed_duplicates(hits: list[SearchHit]) -> list[SearchHit]:
 
 
 def similar_to(title: str) -> SearchResults:
-    """Hints for a title being typed on the ask page (articles first, as search ranks)."""
-    results = safe_search(SearchQuery(text=title, per_page=SIMILAR_LIMIT))
+    """Hints for a title being typed on the ask page (articles first, as search ranks; by
+    text and meaning alone, not votes: what a new question duplicates need not be popular)."""
+    results = safe_search(SearchQuery(text=title, per_page=SIMILAR_LIMIT, boosts=False, any_word=True))
     results.hits = without_listed_duplicates(results.hits)
     return results
+
+
+EXCERPT_CHARS = 220
+
+
+def accepted_answer_excerpts(question_ids: list[int]) -> dict[int, str]:
+    """The first lines of these questions' accepted answers, as plain text (one query)."""
+    if not question_ids:
+        return {}
+    rows = Question.objects.filter(
+        pk__in=question_ids, is_deleted=False, accepted_answer__is_deleted=False
+    ).values_list("pk", "accepted_answer__body_html")
+    excerpts = {}
+    for pk, body_html in rows:
+        text = " ".join(html.unescape(strip_tags(body_html or "")).split())
+        excerpts[pk] = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+    return excerpts
 
 
 def related_to(question: Any) -> list[SearchHit]:
@@ -56,6 +77,10 @@ def related_to(question: Any) -> list[SearchHit]:
     to keep on the question (``refresh_related``). Raises when the index cannot answer:
     an empty list kept for a day would hide them."""
     query = SearchQuery(
-        text=question.title, per_page=SIMILAR_LIMIT, exclude_keys=(f"question:{question.pk}",)
+        text=question.title,
+        per_page=SIMILAR_LIMIT,
+        boosts=False,
+        any_word=True,
+        exclude_keys=(f"question:{question.pk}",),
     )
     return without_listed_duplicates(get_engine().search(query).hits)

@@ -54,7 +54,17 @@ def start_results(q: SearchQuery) -> tuple[str, SearchResults]:
 # in communities too small to need it, where it would cost ranking quality for no speed
 # (forced on for SemEval dev, MAP drops 71.9 → 69.9).
 COMMON_POSTINGS = 4000
-SYNTAX = re.compile(r"[\"()*?]|(^|\s)-\w|\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+# (Not "?": wildcards are off, and nearly every typed question ends with one.)
+SYNTAX = re.compile(r"[\"()*]|(^|\s)-\w|\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+
+
+OPERATORS = re.compile(r"[\"]|(^|\s)-\w|\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+
+
+def has_operators(text: str) -> bool:
+    """Quotes or boolean operators: a query meant literally, which meaning would blur (a
+    question mark or parentheses in a typed title are not)."""
+    return bool(OPERATORS.search(text))
 
 
 def has_syntax(text: str) -> bool:
@@ -72,3 +82,27 @@ def boost(kind: str, solved: bool, score: int, answer_score: int = 0) -> float:
 def rank_key(kind: str, relevance: float) -> tuple[bool, float]:
     """Sort key of a candidate: knowledge articles first, then by boosted relevance."""
     return (kind != "article", -relevance)
+
+
+# How much meaning counts against words when both are known (community/search/hybrid.py).
+# Tuned on the dev data only: SemEval-2016 3B dev and the three developer dumps' duplicate
+# pairs (``make eval-search`` prints the sweep); 0.8 and 0.9 beat both parts on both sets.
+SEMANTIC_WEIGHT = 0.8
+
+
+def fuse(
+    lexical: dict[str, float], semantic: dict[str, float], weight: float = SEMANTIC_WEIGHT
+) -> dict[str, float]:
+    """One relevance per candidate from its lexical score and its cosine similarity to the
+    query (0 where unknown or negative). The lexical score saturates, s / (s + m) with m the
+    median of this query's lexical candidates, so that one thread sharing a rare word does
+    not outweigh the meaning of all the others (a max-scaled sum measured worse)."""
+    if not semantic:
+        return dict(lexical)
+    scores = sorted(v for v in lexical.values() if v > 0)
+    middle = scores[len(scores) // 2] if scores else 1.0
+    return {
+        key: (1 - weight) * (lex := max(lexical.get(key, 0.0), 0.0)) / (lex + middle)
+        + weight * max(semantic.get(key, 0.0), 0.0)
+        for key in lexical.keys() | semantic.keys()
+    }

@@ -20,7 +20,16 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from community.search import IndexMissing, SearchDocument, SearchHit, SearchQuery, SearchResults
-from community.search.text import COMMON_POSTINGS, TOO_COMMON, boost, has_syntax, rank_key, start_results
+from community.search.hybrid import semantic
+from community.search.text import (
+    COMMON_POSTINGS,
+    TOO_COMMON,
+    boost,
+    fuse,
+    has_syntax,
+    rank_key,
+    start_results,
+)
 
 # Ranking happens in two steps: BM25F picks the best CANDIDATES by text, then the
 # candidates are re-ranked with what the text cannot know (solved, votes, kind).
@@ -216,11 +225,16 @@ class WhooshEngine:
         Queries with syntax (phrases, operators, grouping) are taken as written.
         """
         schema = searcher.schema
+        analyzer = schema["body"].analyzer
+        if not has_syntax(text):
+            # Stop words ("the", "how") are dropped from the title and body by their
+            # analyzer, but not from tags: left in, each became a required tag of the
+            # "every word" query, which then almost never matched.
+            text = " ".join(w for w in text.split() if any(True for _ in analyzer(w))) or text
         every, any_word = self._parser(schema), self._parser(schema, any_word=True)
         plain = [every.parse(text), any_word.parse(text)]
         if searcher.doc_count() <= COMMON_POSTINGS or has_syntax(text):
             return plain
-        analyzer = schema["body"].analyzer
         reader = searcher.reader()
         rare: list[str] = []
         common: list[str] = []
@@ -266,9 +280,6 @@ class WhooshEngine:
             return results
         searcher = self._fresh_searcher()
         plans = self._plans(searcher, text)
-        if plans[0] is query.NullQuery:
-            results.notices.append(TOO_COMMON)
-            return results
         filters = self._filters(q)
         exclude = query.Or([query.Term("key", key) for key in q.exclude_keys]) if q.exclude_keys else None
         options = {
@@ -277,18 +288,32 @@ class WhooshEngine:
             "mask": exclude,
             "terms": True,
         }
-        # Every word first (precise, and fast on common words); any word when that finds nothing.
-        hits = searcher.search(plans[0], optimize=not isinstance(plans[0], query.AndMaybe), **options)
-        if hits.is_empty():
-            hits = searcher.search(plans[1], optimize=not isinstance(plans[1], query.AndMaybe), **options)
-        hits.formatter = _MarkFormatter()
-        hits.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        # Only the scored candidates: iterating ``hits`` itself would ask for its length,
-        # which makes Whoosh count every match of the query (the slowest part of a search).
-        candidates = [hits[i] for i in range(hits.scored_length())]
+        candidates: list[Any] = []
+        if plans[0] is not query.NullQuery:
+            # Every word first (precise, and fast on common words); any word when that
+            # finds nothing, or at once for hints (``any_word``).
+            steps = plans[1:] if q.any_word else plans
+            for plan in steps:
+                hits = searcher.search(plan, optimize=not isinstance(plan, query.AndMaybe), **options)
+                if not hits.is_empty():
+                    break
+            # Only the scored candidates: iterating ``hits`` itself would ask for its length,
+            # which makes Whoosh count every match of the query (the slowest part of a search).
+            candidates = self._marked(hits)
+        lexical = {hit["key"]: hit.score for hit in candidates}
+        near = semantic(q, lexical)
+        if missing := [key for key in near if key not in lexical]:
+            # Threads found by meaning alone, filtered as the query asks.
+            by_key = query.Or([query.Term("key", key) for key in missing])
+            candidates += self._marked(searcher.search(by_key, **{**options, "limit": len(missing)}))
+        if not candidates and plans[0] is query.NullQuery:
+            results.notices.append(TOO_COMMON)
+            return results
+        found = {hit["key"] for hit in candidates}
+        fused = fuse(lexical, {key: score for key, score in near.items() if key in found})
         relevance = {
-            hit["key"]: hit.score
-            * boost(hit["kind"], hit["solved"], hit["score"], hit.get("answer_score", 0))
+            hit["key"]: fused[hit["key"]]
+            * (boost(hit["kind"], hit["solved"], hit["score"], hit.get("answer_score", 0)) if q.boosts else 1)
             for hit in candidates
         }
         ranked = sorted(candidates, key=lambda hit: rank_key(hit["kind"], relevance[hit["key"]]))
@@ -320,6 +345,13 @@ class WhooshEngine:
         if results.total < 3:
             results.suggestion = self._suggest(searcher, text)
         return results
+
+    @staticmethod
+    def _marked(hits: Any) -> list[Any]:
+        """The scored hits, set to highlight matches as escaped HTML with <mark>."""
+        hits.formatter = _MarkFormatter()
+        hits.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        return [hits[i] for i in range(hits.scored_length())]
 
     def _suggest(self, searcher: Any, text: str) -> str:
         """A corrected query when some words are not in the index but close ones are."""

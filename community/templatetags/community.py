@@ -132,3 +132,11 @@ def flag_form(context: template.Context, post: Any, kind: str) -> SafeString:
 def is_idea(question: Any) -> bool:
     """Feedback ideas say "me too" where other threads say "I have this too"."""
     return extensions.is_idea(question)
+
+
+@register.simple_tag
+def search_notice() -> str:
+    """Why search is lexical only, or "" (the admin's index shows it)."""
+    from community.search.embeddings import status
+
+    return status()

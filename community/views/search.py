@@ -14,7 +14,7 @@ from community.forms import SearchForm
 from community.models import Category, Question
 from community.pagecache import stored_page
 from community.search import SearchQuery
-from community.search.selectors import safe_search, similar_to
+from community.search.selectors import accepted_answer_excerpts, safe_search, similar_to
 from community.search.text import MAX_QUERY_CHARS
 from community.views.helpers import reader_key
 
@@ -52,21 +52,31 @@ def search_view(request: HttpRequest) -> HttpResponse:
 
 
 def similar_view(request: HttpRequest) -> HttpResponse:
-    """An HTML fragment of threads like the title being typed (htmx on the ask page)."""
+    """An HTML fragment of threads like the question being typed (htmx on the ask page):
+    its title, and its body as it grows. Solved threads show their accepted answer's first
+    lines, so the customer can stop there."""
     title = request.GET.get("title", "")[: MAX_QUERY_CHARS * 2]
-    results = None
-    # A NUL in a title being typed gets no hints: the ask form itself refuses it, with
+    body = request.GET.get("body", "")[: MAX_QUERY_CHARS * 2]
+    hints: list[tuple[Any, str]] = []
+    # A NUL in a question being typed gets no hints: the ask form itself refuses it, with
     # its message, when the question is posted (and PostgreSQL refuses to store it).
-    if len(title.strip()) >= 4 and "\x00" not in title:
-        results = similar_to(title)
+    typed = f"{title.strip()} {body.strip()}".strip()[:MAX_QUERY_CHARS]
+    if (len(title.strip()) >= 4 or len(body.strip()) >= 20) and "\x00" not in typed:
+        results = similar_to(typed)
+        answers = accepted_answer_excerpts(
+            [hit.question_id for hit in results.hits if hit.kind == "question" and hit.solved]
+        )
+        hints = [
+            (hit, answers.get(hit.question_id, "") if hit.kind == "question" else "") for hit in results.hits
+        ]
         if results.hits and (reader := reader_key(request)) is not None:
             record_hints_shown(
                 user=request.user,
                 session_key=reader,
-                typed=title,
+                typed=title or typed,
                 hits=[(hit.kind, hit.question_id) for hit in results.hits],
             )
-    return render(request, "community/_similar.html", {"results": results, "title": title})
+    return render(request, "community/_similar.html", {"hints": hints, "title": title})
 
 
 def hint_click_view(request: HttpRequest, pk: int) -> HttpResponse:

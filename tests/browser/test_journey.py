@@ -89,3 +89,13 @@ def test_sign_up_ask_answer_vote_accept(live_server, new_page, dialogs, user_fac
     # The list shows it solved too.
     asker.goto(f"{base}/questions/?status=solved")
     assert asker.get_by_role("link", name="Invoice PDF shows the wrong currency").is_visible()
+
+    # The next customer with the same problem starts describing it, title left for later:
+    # the hint appears as the body is written, with the accepted answer's first lines.
+    answerer.goto(f"{base}/questions/ask/")
+    answerer.get_by_label("Body").fill("My invoice PDF shows the wrong currency for a Swiss client")
+    hint = answerer.locator("#similar-questions .similar")
+    hint.wait_for()
+    assert "Invoice PDF shows the wrong currency" in hint.inner_text()
+    assert "number format" in hint.locator(".hint-answer").inner_text()
+    assert dialogs == []

@@ -71,3 +71,28 @@ def test_this_solved_it_once_per_member_and_never_on_your_own(client, thread, ot
     client.force_login(member)
     assert "This solved my problem" not in client.get(thread.get_absolute_url()).content.decode()
     assert client.post(f"/questions/{thread.pk}/solved-it/").status_code == 403
+
+
+def test_hints_follow_the_body_and_show_the_accepted_answers_first_lines(
+    client, thread, django_capture_on_commit_callbacks, other_member
+):
+    from community.actions.answers import accept_answer, post_answer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = post_answer(
+            thread,
+            author=other_member,
+            body="Open **Billing**, choose *Export*, then pick CSV. " + "More. " * 80,
+        )
+        accept_answer(answer, by=thread.author)
+    # Nothing of the title yet: the body being written finds the thread.
+    fragment = client.get(
+        "/questions/similar/", {"title": "", "body": "I need all my invoices exported as csv"}
+    )
+    html = fragment.content.decode()
+    assert f"/questions/{thread.pk}/from-hint/" in html
+    assert "Open Billing, choose Export, then pick CSV." in html  # plain text, from the accepted answer
+    assert html.count("More.") < 40  # its first lines only
+    assert "<strong>" not in html.split("hint-answer")[1]
+    too_little = client.get("/questions/similar/", {"title": "ex", "body": "short"}).content.decode()
+    assert "from-hint" not in too_little

