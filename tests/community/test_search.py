@@ -240,7 +240,7 @@ def tiny_common_threshold(monkeypatch):
 
     monkeypatch.setattr(whoosh_engine, "COMMON_POSTINGS", 3)
     monkeypatch.setattr(postgres_engine, "COMMON_POSTINGS", 3)
-    engine = get_engine()
+    engine = getattr(get_engine(), "lexical", get_engine())  # the engine inside the hybrid one
     yield
     if hasattr(engine, "_common"):
         engine._common = (-1e9, set())
@@ -254,7 +254,7 @@ def analyze_if_postgres():
             cursor.execute("ANALYZE community_searchentry")
         # The engine keeps the statistics it read for a while; indexing now searches too
         # (each thread's related questions), which read them before this ANALYZE.
-        engine = get_engine()
+        engine = getattr(get_engine(), "lexical", get_engine())  # the engine inside the hybrid one
         if hasattr(engine, "_common"):
             engine._common = (-1e9, set())
 
