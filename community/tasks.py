@@ -8,7 +8,7 @@ from django.conf import settings
 from community.actions import health, outbox
 from community.actions.articles import remind_reviews
 from community.actions.badges import award_badges
-from community.actions.deflection import settle_hint_clicks
+from community.actions.deflection import settle_ask_attempts, settle_hint_clicks
 from community.actions.mvp import sweep_mvp_terms
 from community.actions.search import reconcile, refresh_stale_related
 from community.actions.votes import reverse_serial_votes
@@ -55,7 +55,10 @@ def refresh_related_task() -> int:
 
 @shared_task(name="community.settle_deflection_clicks")
 def settle_deflection_clicks_task() -> int:
-    return settle_hint_clicks()
+    """Clicks left without asking, then each finished attempt's outcome class."""
+    abandoned = settle_hint_clicks()
+    settle_ask_attempts()
+    return abandoned
 
 
 @shared_task(name="community.remind_article_reviews")

@@ -47,6 +47,15 @@ urlpatterns = [
     path("questions/<int:pk>/me-too/", posts.me_too_view, name="me_too"),
     path("questions/<int:pk>/solved-it/", posts.solved_it_view, name="solved_it"),
     path("questions/<int:pk>/from-hint/", search.hint_click_view, name="hint_click"),
+    path(
+        "questions/<int:pk>/answer-card/", search.answer_card_view, {"kind": "question"}, name="answer_card"
+    ),
+    path(
+        "articles/<int:pk>/answer-card/",
+        search.answer_card_view,
+        {"kind": "article"},
+        name="article_answer_card",
+    ),
     path("questions/<int:pk>/capture-article/", articles.article_capture_view, name="article_capture"),
     path("questions/<int:pk>/merge/", posts.merge_view, name="merge"),
     path("answers/<int:pk>/", posts.answer_redirect_view, name="answer_redirect"),

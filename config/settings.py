@@ -511,6 +511,13 @@ COMMUNITY_SERIAL_VOTES_WINDOW_MINUTES = env.int("COMMUNITY_SERIAL_VOTES_WINDOW_M
 # Deflection: a hint click with no question asked within this many minutes counts as
 # "left the ask page without posting after a click".
 COMMUNITY_DEFLECTION_WAIT_MINUTES = env.int("COMMUNITY_DEFLECTION_WAIT_MINUTES", default=30)
+# The ask page's answer card ("This may already be answered") shows the best hint when it
+# is a solved thread or an article at least this similar in meaning: calibrated on
+# SemEval-2016 3B dev, where 96 % of the candidates this similar are relevant (bench/semeval.py).
+COMMUNITY_ANSWER_CARD_SIMILARITY = env.float("COMMUNITY_ANSWER_CARD_SIMILARITY", default=0.65)
+# What one ticket costs support, for the dashboard's "estimated cost saved" by deflection.
+SUPPORT_COST_PER_TICKET = env.float("SUPPORT_COST_PER_TICKET", default=15.0)
+SUPPORT_CURRENCY = env.str("SUPPORT_CURRENCY", default="USD")  # shown before amounts
 # A knowledge article's default review date is this many days after it is written or reviewed.
 COMMUNITY_ARTICLE_REVIEW_DAYS = env.int("COMMUNITY_ARTICLE_REVIEW_DAYS", default=180)
 

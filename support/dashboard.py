@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.roles import SUPPORT_STAFF
 from community.models import Answer, DeflectionEvent, DeflectionKind, Question
+from community.models.deflection import OUTCOMES
 from support.models import Escalation, EscalationReason
 from support.querysets import first_official_comment_at, first_on_question
 
@@ -47,6 +50,30 @@ class DayRow:
 
 
 @dataclass
+class WeekRow:
+    """One week's attempts to ask that saw suggestions, by outcome class
+    (community.actions.deflection.settle_ask_attempts)."""
+
+    week: date  # its Monday
+    deflected: int = 0
+    asked_anyway: int = 0
+    potential: int = 0
+
+    @property
+    def attempts(self) -> int:
+        return self.deflected + self.asked_anyway + self.potential
+
+    @property
+    def rate(self) -> float | None:
+        """Successful deflections as a share of every attempt that saw a suggestion."""
+        return rate(self.deflected, self.attempts)
+
+    @property
+    def saved(self) -> float:
+        return self.deflected * settings.SUPPORT_COST_PER_TICKET
+
+
+@dataclass
 class Dashboard:
     start: datetime
     end: datetime
@@ -61,6 +88,17 @@ class Dashboard:
     top_answerers: list[dict[str, Any]] = field(default_factory=list)
     deflection: dict[str, int] = field(default_factory=dict)
     days: list[DayRow] = field(default_factory=list)
+    weeks: list[WeekRow] = field(default_factory=list)
+
+    @property
+    def outcomes(self) -> WeekRow:
+        """The period's outcome classes, all weeks together."""
+        total = WeekRow(self.start.date())
+        for week in self.weeks:
+            total.deflected += week.deflected
+            total.asked_anyway += week.asked_anyway
+            total.potential += week.potential
+        return total
 
     @property
     def deflection_rate(self) -> float | None:
@@ -190,7 +228,30 @@ def measure(start: datetime, end: datetime, *, now: datetime | None = None) -> D
         .order_by("-accepted", "-answers", "author__username")[:10]
     ]
     board.deflection = _deflection(start, end)
+    board.weeks = _weeks(start, end)
     return board
+
+
+def _weeks(start: datetime, end: datetime) -> list[WeekRow]:
+    """Every week of the period (Monday first), with its attempts' outcome classes."""
+    counts = (
+        DeflectionEvent.objects.filter(created_at__gte=start, created_at__lt=end, kind__in=OUTCOMES)
+        .annotate(week=TruncWeek("created_at"))
+        .values("week", "kind")
+        .annotate(n=Count("pk"))
+    )
+    weeks: dict[date, WeekRow] = {}
+    monday = timezone.localtime(start).date()
+    monday -= timedelta(days=monday.weekday())
+    last = timezone.localtime(end - timedelta(seconds=1)).date()
+    while monday <= last:
+        weeks[monday] = WeekRow(monday)
+        monday += timedelta(days=7)
+    for row in counts:
+        week = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
+        found = weeks.setdefault(week, WeekRow(week))
+        setattr(found, str(row["kind"]), getattr(found, str(row["kind"])) + row["n"])
+    return [weeks[key] for key in sorted(weeks)]
 
 
 def _every_day(days: dict[date, DayRow], start: datetime, end: datetime) -> list[DayRow]:
@@ -220,4 +281,4 @@ def _deflection(start: datetime, end: datetime) -> dict[str, int]:
         .annotate(n=Count("pk"))
         .values_list("kind", "n")
     )
-    return {label: counts.get(kind, 0) for kind, label in DeflectionKind.choices}
+    return {label: counts.get(kind, 0) for kind, label in DeflectionKind.choices if kind not in OUTCOMES}

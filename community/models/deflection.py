@@ -11,6 +11,20 @@ class DeflectionKind(models.TextChoices):
     HINT_CLICKED = "hint_clicked", "Similar question opened from the ask page"
     ABANDONED_AFTER_CLICK = "abandoned_after_click", "Left the ask page without posting after opening a hint"
     SOLVED_IT = "solved_it", "“This solved it” on someone else's question"
+    CARD_SHOWN = "card_shown", "“This may already be answered” shown while asking"
+    CARD_SOLVED = "card_solved", "“This solved it” on the answer card"
+    CARD_NOT_MINE = "card_not_mine", "“Not my problem” on the answer card"
+    # One per attempt to ask that saw suggestions, judged once it is over (settle_ask_attempts):
+    DEFLECTED = (
+        "deflected",
+        "Successful: saw a suggestion and said it solved it, or opened one and did not ask",
+    )
+    ASKED_ANYWAY = "asked_anyway", "Failed: saw suggestions and asked anyway"
+    POTENTIAL = "potential", "Potential: saw a suggestion and left without saying"
+
+
+# The outcome classes support platforms report at the moment a customer is about to ask.
+OUTCOMES = (DeflectionKind.DEFLECTED, DeflectionKind.ASKED_ANYWAY, DeflectionKind.POTENTIAL)
 
 
 class DeflectionEvent(models.Model):

@@ -67,6 +67,7 @@ class SearchHit:
     score: int
     created_at: datetime
     relevance: float
+    similarity: float | None = None  # cosine to the query's meaning, when the model ran
 
     @property
     def url(self) -> str:

@@ -175,6 +175,7 @@ class PostgresEngine:
                     score=row["score"],
                     created_at=row["created_at"],
                     relevance=row["relevance"],
+                    similarity=near.get(row["key"]),
                 )
             )
         if results.total < 3:

@@ -340,6 +340,7 @@ class WhooshEngine:
                     score=hit["score"],
                     created_at=datetime.fromtimestamp(hit["created"], tz=UTC),
                     relevance=relevance[hit["key"]],
+                    similarity=near.get(hit["key"]),
                 )
             )
         if results.total < 3:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -57,6 +58,18 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             stacked=True,
             nonce=str(request.csp_nonce),  # type: ignore[attr-defined]
         ),
+        "outcomes": series_chart(
+            "bar",
+            [row.week.strftime("%b %-d") for row in board.weeks],
+            {
+                "Successful": [row.deflected for row in board.weeks],
+                "Potential": [row.potential for row in board.weeks],
+                "Failed (asked anyway)": [row.asked_anyway for row in board.weeks],
+            },
+            title="Attempts to ask that saw suggestions, per week",
+            stacked=True,
+            nonce=str(request.csp_nonce),  # type: ignore[attr-defined]
+        ),
         "backlog": series_chart(
             "bar",
             [label for label, _ in board.backlog],
@@ -65,7 +78,15 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             nonce=str(request.csp_nonce),  # type: ignore[attr-defined]
         ),
     }
-    return render(request, "support/dashboard.html", {"form": form, "board": board, "charts": charts})
+    context = {
+        "form": form,
+        "board": board,
+        "charts": charts,
+        "currency": settings.SUPPORT_CURRENCY,
+        "cost_per_ticket": settings.SUPPORT_COST_PER_TICKET,
+        "wait_minutes": settings.COMMUNITY_DEFLECTION_WAIT_MINUTES,
+    }
+    return render(request, "support/dashboard.html", context)
 
 
 def _csv(board: Dashboard) -> HttpResponse:

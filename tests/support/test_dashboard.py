@@ -55,7 +55,7 @@ def test_the_dashboard_reports_deflection_reply_times_and_escalations(client, su
     assert "1 of 3 solved without staff" in page
     assert "1 escalated" in page
     charts = re.findall(r"<svg.*?</svg>", page, flags=re.S)
-    assert len(charts) == 2 and not any("<script" in chart for chart in charts)
+    assert len(charts) == 3 and not any("<script" in chart for chart in charts)  # per day, per week, backlog
     assert "Helpful Hana" in page
     rows = list(
         csv.reader(io.StringIO(client.get("/support/dashboard/?period=7&format=csv").content.decode()))
@@ -92,8 +92,9 @@ def test_the_dashboard_query_count_does_not_grow_with_questions(client, support_
 
 # Session, user, groups; the period's questions (one query with their first replies and
 # escalations); questions accepted from staff; breaches; open escalations; top answerers;
-# deflection events; unread notifications; the header's review-queue badges.
-DASHBOARD_QUERIES = 11
+# deflection events; their outcome classes per week; unread notifications; the header's
+# review-queue badges.
+DASHBOARD_QUERIES = 12
 
 
 def test_percentiles_interpolate_like_a_spreadsheet():
@@ -124,3 +125,33 @@ def test_the_dashboard_csv_neutralises_a_member_name_that_starts_a_formula(
     assert not any(cell.startswith(tuple(FORMULA_PREFIXES)) and "HYPERLINK" in cell for cell in cells)
     # The page itself shows the name exactly as typed.
     assert "HYPERLINK" in client.get("/support/dashboard/?period=7").content.decode()
+
+
+def test_the_dashboard_shows_each_weeks_outcome_classes_rate_and_cost_saved(
+    client, support_agent, user_factory, settings
+):
+    from community.models import DeflectionEvent, DeflectionKind
+
+    settings.SUPPORT_COST_PER_TICKET = 20
+    now = timezone.now()
+    last_week = now - timedelta(days=7)
+    for kind, when, n in (
+        (DeflectionKind.DEFLECTED, now, 3),
+        (DeflectionKind.ASKED_ANYWAY, now, 1),
+        (DeflectionKind.POTENTIAL, now, 0),
+        (DeflectionKind.DEFLECTED, last_week, 1),
+        (DeflectionKind.POTENTIAL, last_week, 1),
+    ):
+        for _ in range(n):
+            DeflectionEvent.objects.create(kind=kind, user=user_factory(), created_at=when)
+    client.force_login(support_agent)
+    html = client.get("/support/dashboard/", {"period": 30}).content.decode()
+    section = html.split('id="outcomes-heading"')[1].split("</section>")[0]
+    assert "4 of 6 attempts that saw suggestions" in section
+    assert "USD 80" in section  # 4 successful × 20
+    rows = re.findall(r"<tr><th scope=\"row\"><time[^>]*>([^<]+)</time></th>(.*?)</tr>", section)
+    cells = {day: re.findall(r"<td>([^<]*)</td>", rest) for day, rest in rows}
+    this_week = cells[list(cells)[-1]]
+    assert this_week == ["3", "1", "0", "75 %", "USD 60"]
+    assert ["1", "0", "1", "50 %", "USD 20"] in cells.values()
+    assert "<svg" in section  # the weekly chart
