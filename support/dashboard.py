@@ -19,7 +19,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.roles import SUPPORT_STAFF
-from community.models import Answer, DeflectionEvent, DeflectionKind, Question
+from community.models import Answer, DeflectionEvent, DeflectionKind, Question, SearchGap
 from community.models.deflection import OUTCOMES
 from support.models import Escalation, EscalationReason
 from support.querysets import first_official_comment_at, first_on_question
@@ -282,3 +282,43 @@ def _deflection(start: datetime, end: datetime) -> dict[str, int]:
         .values_list("kind", "n")
     )
     return {label: counts.get(kind, 0) for kind, label in DeflectionKind.choices if kind not in OUTCOMES}
+
+
+@dataclass
+class Gap:
+    """One search text that left readers without an answer, over the weeks shown."""
+
+    text: str
+    weeks: dict[date, tuple[int, int]] = field(default_factory=dict)  # week: (no results, then asked)
+    searches: int = 0
+    no_results: int = 0
+    then_asked: int = 0
+
+    @property
+    def misses(self) -> int:
+        return self.no_results + self.then_asked
+
+
+GAPS_SHOWN = 50
+
+
+def knowledge_gaps(weeks: int, *, now: datetime | None = None) -> tuple[list[date], list[Gap]]:
+    """The last ``weeks`` weeks (Mondays, oldest first) and the search texts that found
+    nothing or were followed by a new question in them, most missed first (one query)."""
+    today = timezone.localtime(now or timezone.now()).date()
+    this_monday = today - timedelta(days=today.weekday())
+    mondays = [this_monday - timedelta(days=7 * n) for n in range(weeks - 1, -1, -1)]
+    gaps: dict[str, Gap] = {}
+    rows = (
+        SearchGap.objects.filter(week__gte=mondays[0])
+        .filter(Q(no_results__gt=0) | Q(then_asked__gt=0))
+        .values_list("text", "week", "searches", "no_results", "then_asked")
+    )
+    for text, week, searches, no_results, then_asked in rows:
+        gap = gaps.setdefault(text, Gap(text))
+        gap.weeks[week] = (no_results, then_asked)
+        gap.searches += searches
+        gap.no_results += no_results
+        gap.then_asked += then_asked
+    ranked = sorted(gaps.values(), key=lambda g: (-g.misses, -g.searches, g.text))
+    return mondays, ranked[:GAPS_SHOWN]

@@ -83,6 +83,15 @@ class QueueFilterForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
 
+class GapsForm(forms.Form):
+    weeks = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        choices=[(4, "Last 4 weeks"), (8, "Last 8 weeks"), (13, "Last 13 weeks")],
+        empty_value=None,  # the view reads "no choice" as 4 weeks
+    )
+
+
 class DashboardForm(forms.Form):
     period = forms.TypedChoiceField(
         required=False,

@@ -7,6 +7,7 @@ app_name = "support"
 urlpatterns = [
     path("queue/", escalations.queue_view, name="queue"),
     path("dashboard/", dashboard.dashboard_view, name="dashboard"),
+    path("knowledge-gaps/", dashboard.knowledge_gaps_view, name="knowledge_gaps"),
     path("escalations/<int:pk>/", escalations.escalation_detail_view, name="escalation_detail"),
     path("escalations/<int:pk>/claim/", escalations.claim_view, name="claim"),
     path("escalations/<int:pk>/release/", escalations.release_view, name="release"),

@@ -2,7 +2,7 @@
 
 from community.models.articles import Article, ArticleFeedback, ArticleRevision
 from community.models.categories import Category
-from community.models.deflection import DeflectionEvent, DeflectionKind
+from community.models.deflection import DeflectionEvent, DeflectionKind, SearchGap
 from community.models.engagement import Follow, MeToo
 from community.models.health import Heartbeat
 from community.models.imports import ImportedUser, ImportSite, LinkKind, QuestionLink, TagInfo
@@ -68,6 +68,7 @@ __all__ = [
     "ReviewState",
     "Revision",
     "SearchEntry",
+    "SearchGap",
     "TagInfo",
     "ThreadVector",
     "Vote",

@@ -57,3 +57,22 @@ class DeflectionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.question_id or self.article_id or ''}".strip()
+
+
+class SearchGap(models.Model):
+    """Search analytics for knowledge gaps: per week and search text (lower-cased, spaces
+    collapsed, at most 200 characters), how often it was searched, found nothing, and was
+    followed by a new question from the same reader. Only the text and the counts are kept:
+    no member, no session, no address (README, "Knowledge gaps")."""
+
+    week = models.DateField()  # its Monday
+    text = models.CharField(max_length=200)
+    searches = models.PositiveIntegerField(default=0)
+    no_results = models.PositiveIntegerField(default=0)
+    then_asked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["week", "text"], name="one_gap_row_per_week_and_text")]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.text}"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from community import permissions
+from community.actions.gaps import record_asked_after_searching
 from community.actions.questions import ask_question, delete_question, edit_question, restore_question
 from community.diffs import revision_diffs
 from community.forms import QuestionEditForm, QuestionFilterForm, QuestionForm
@@ -119,6 +120,7 @@ def ask_view(request: HttpRequest) -> HttpResponse:
             request, "community/ask.html", {"form": form, "tag_choices": _tag_choices()}, status=429
         )
     question = ask_question(author=user, **form.cleaned_data)  # type: ignore[arg-type]
+    record_asked_after_searching(request.session)  # what they searched for did not answer it
     messages.success(request, "Your question is posted. You will be notified of answers.")
     return redirect(question)
 

@@ -19,11 +19,12 @@ from community.actions.deflection import (
     record_hint_clicked,
     record_hints_shown,
 )
+from community.actions.gaps import record_search
 from community.forms import SearchForm
 from community.models import Article, Category, Question
 from community.pagecache import stored_page
 from community.search import SearchQuery
-from community.search.selectors import accepted_answer_excerpts, safe_search, similar_to
+from community.search.selectors import UNAVAILABLE, accepted_answer_excerpts, safe_search, similar_to
 from community.search.text import MAX_QUERY_CHARS
 from community.views.helpers import reader_key, session_key
 
@@ -55,9 +56,19 @@ def search_view(request: HttpRequest) -> HttpResponse:
                 page=data["page"] or 1,
             )
         )
-        if context["results"].notices:  # search is down: not a page to keep
+        results = context["results"]
+        if results.notices:  # search is down (or the text was changed): not a page to keep
             pagecache.skip(request)
+        if UNAVAILABLE not in results.notices and (data["page"] or 1) == 1:
+            _note_search(request, data["q"], results.total)
     return render(request, "community/search.html", context)
+
+
+def _note_search(request: HttpRequest, text: str, found: int) -> None:
+    """Knowledge gaps count the searches of readers with a session (a crawler has none and
+    writes nothing); a reader's repeat served from their stored page counts once."""
+    if request.session.session_key:
+        record_search(request.session, text, found=found)
 
 
 def similar_view(request: HttpRequest) -> HttpResponse:

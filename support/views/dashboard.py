@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from community.charts import series_chart
 from community.exports import csv_download
-from support.dashboard import Dashboard, measure
-from support.forms import DashboardForm
+from support.dashboard import Dashboard, knowledge_gaps, measure
+from support.forms import DashboardForm, GapsForm
 from support.views.helpers import staff_member
 
 
@@ -117,3 +117,16 @@ def _csv(board: Dashboard) -> HttpResponse:
         name = answerer["author__display_name"] or answerer["author__username"]
         writer.writerow([name, answerer["author__username"], answerer["accepted"], answerer["answers"]])
     return response
+
+
+@login_required
+def knowledge_gaps_view(request: HttpRequest) -> HttpResponse:
+    """What readers search for and do not find, or search for right before asking: the
+    articles to write next."""
+    staff_member(request)
+    form = GapsForm(request.GET)
+    if not form.is_valid():
+        return render(request, "support/knowledge_gaps.html", {"form": form}, status=400)
+    mondays, gaps = knowledge_gaps(form.cleaned_data["weeks"] or 4)
+    rows = [(gap, [gap.weeks.get(monday, (0, 0)) for monday in mondays]) for gap in gaps]
+    return render(request, "support/knowledge_gaps.html", {"form": form, "mondays": mondays, "rows": rows})
