@@ -21,12 +21,19 @@ from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["ASKWELL_VAR_DIR"] = tempfile.mkdtemp(prefix="askwell-dups-")
-os.environ.pop("DATABASE_URL", None)
+# A fresh SQLite database, unless EVAL_POSTGRES names an empty PostgreSQL one: then the
+# PostgreSQL engine is measured on it (``EVAL_POSTGRES=postgres://…/db make eval-search``).
+if os.environ.get("EVAL_POSTGRES"):
+    os.environ["DATABASE_URL"] = os.environ["EVAL_POSTGRES"]
+    os.environ["COMMUNITY_SEARCH_ENGINE"] = "postgres"
+else:
+    os.environ.pop("DATABASE_URL", None)
 
 import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from community.actions.imports import import_dump  # noqa: E402
@@ -74,6 +81,11 @@ def main() -> int:
         import_dump(read_dump(DUMPS / site))
     OutboxItem.objects.all().delete()  # indexed below in one pass instead
     rebuild()
+    if os.environ.get("EVAL_POSTGRES"):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE community_searchentry")
     engine = get_engine()
     lexical_engine = engine.lexical  # type: ignore[attr-defined]
     vectors.index().catch_up(force=True)
@@ -121,6 +133,7 @@ def main() -> int:
                 "|",
                 original.title,
             )
+    print(f"Lexical engine: {settings.COMMUNITY_SEARCH_ENGINE}")
     print(
         f"Duplicate pairs (PostLinks LinkTypeId 3) across {len(SITES)} imported dumps; the hint query is "
         f"the duplicate's title, the duplicate itself excluded; {len(pairs)} pairs"
