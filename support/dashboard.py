@@ -19,6 +19,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.roles import SUPPORT_STAFF
+from community.actions.gaps import week_of
 from community.models import Answer, DeflectionEvent, DeflectionKind, Question, SearchGap
 from community.models.deflection import OUTCOMES
 from support.models import Escalation, EscalationReason
@@ -241,8 +242,7 @@ def _weeks(start: datetime, end: datetime) -> list[WeekRow]:
         .annotate(n=Count("pk"))
     )
     weeks: dict[date, WeekRow] = {}
-    monday = timezone.localtime(start).date()
-    monday -= timedelta(days=monday.weekday())
+    monday = week_of(start)
     last = timezone.localtime(end - timedelta(seconds=1)).date()
     while monday <= last:
         weeks[monday] = WeekRow(monday)
@@ -305,8 +305,7 @@ GAPS_SHOWN = 50
 def knowledge_gaps(weeks: int, *, now: datetime | None = None) -> tuple[list[date], list[Gap]]:
     """The last ``weeks`` weeks (Mondays, oldest first) and the search texts that found
     nothing or were followed by a new question in them, most missed first (one query)."""
-    today = timezone.localtime(now or timezone.now()).date()
-    this_monday = today - timedelta(days=today.weekday())
+    this_monday = week_of(now or timezone.now())
     mondays = [this_monday - timedelta(days=7 * n) for n in range(weeks - 1, -1, -1)]
     gaps: dict[str, Gap] = {}
     rows = (

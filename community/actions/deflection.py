@@ -12,24 +12,40 @@ from django.utils import timezone
 from accounts.models import User
 from community import permissions
 from community.models import Article, DeflectionEvent, DeflectionKind, Question
+from community.models.deflection import OUTCOMES
 
 
 def _who(user: object) -> User | None:
     return user if isinstance(user, User) else None
 
 
+def _shown(
+    kind: str, *, user: object, session_key: str, hit_kind: str, pk: int, typed: str, when: datetime
+) -> DeflectionEvent:
+    """An unsaved event: a thread (hit_kind "question") or an article shown while asking."""
+    return DeflectionEvent(
+        kind=kind,
+        user=_who(user),
+        session_key=session_key,
+        question_id=pk if hit_kind != "article" else None,
+        article_id=pk if hit_kind == "article" else None,
+        typed=typed[:200],
+        created_at=when,
+    )
+
+
 def record_hints_shown(*, user: object, session_key: str, typed: str, hits: list[tuple[str, int]]) -> None:
     """``hits``: the (kind, id) of each thread or article shown, kind "question" or "article"."""
     now = timezone.now()
     DeflectionEvent.objects.bulk_create(
-        DeflectionEvent(
-            kind=DeflectionKind.HINT_SHOWN,
-            user=_who(user),
+        _shown(
+            DeflectionKind.HINT_SHOWN,
+            user=user,
             session_key=session_key,
-            question_id=pk if kind != "article" else None,
-            article_id=pk if kind == "article" else None,
-            typed=typed[:200],
-            created_at=now,
+            hit_kind=kind,
+            pk=pk,
+            typed=typed,
+            when=now,
         )
         for kind, pk in hits
     )
@@ -95,15 +111,16 @@ def settle_hint_clicks(*, now: datetime | None = None) -> int:
 
 
 def record_card_shown(*, user: object, session_key: str, kind: str, pk: int, typed: str) -> None:
-    DeflectionEvent.objects.create(
-        kind=DeflectionKind.CARD_SHOWN,
-        user=_who(user),
+    shown = _shown(
+        DeflectionKind.CARD_SHOWN,
+        user=user,
         session_key=session_key,
-        question_id=pk if kind != "article" else None,
-        article_id=pk if kind == "article" else None,
-        typed=typed[:200],
-        created_at=timezone.now(),
+        hit_kind=kind,
+        pk=pk,
+        typed=typed,
+        when=timezone.now(),
     )
+    shown.save()
 
 
 def record_card_verdict(
@@ -145,10 +162,7 @@ def settle_ask_attempts(*, now: datetime | None = None) -> dict[str, int]:
     for event in due.order_by("created_at", "pk").iterator():
         reader = ("user", event.user_id) if event.user_id else ("session", event.session_key)
         by_reader.setdefault(reader, []).append(event)
-    counts = {
-        kind.value: 0
-        for kind in (DeflectionKind.DEFLECTED, DeflectionKind.ASKED_ANYWAY, DeflectionKind.POTENTIAL)
-    }
+    counts = {kind.value: 0 for kind in OUTCOMES}
     for (who, key), events in by_reader.items():
         while events:
             start = events[0].created_at

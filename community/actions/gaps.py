@@ -28,13 +28,14 @@ def normalised(text: str) -> str:
     return " ".join(text.lower().split())[:200]
 
 
-def _week(when: datetime) -> date:
+def week_of(when: datetime) -> date:
+    """The Monday of ``when``'s week, in the current time zone (the site's weeks)."""
     day = timezone.localtime(when).date()
     return day - timedelta(days=day.weekday())
 
 
 def _count(text: str, when: datetime, **increments: int) -> None:
-    week = _week(when)
+    week = week_of(when)
     changes = {name: F(name) + n for name, n in increments.items()}
     with transaction.atomic():
         if SearchGap.objects.filter(week=week, text=text).update(**changes):

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from community.search import SearchDocument, SearchEngine, SearchQuery, SearchResults, vectors
 from community.search.embeddings import embedder
-from community.search.text import clean_query, has_operators, has_words
+from community.search.text import boost, clean_query, fuse, has_operators, has_words
 
 logger = logging.getLogger("askwell.search")
 
@@ -79,3 +79,22 @@ def semantic(query: SearchQuery, also: Iterable[str] = ()) -> dict[str, float]:
     except Exception:
         logger.exception("Semantic search failed; lexical results only")
         return {}
+
+
+def relevance(
+    query: SearchQuery,
+    lexical: dict[str, float],
+    near: dict[str, float],
+    candidates: Iterable[tuple[str, str, bool, int, int]],
+) -> dict[str, float]:
+    """Each candidate's relevance, for either engine: its lexical score fused with its
+    meaning (only the candidates the engine kept, after its filters), times the solved and
+    votes boost when the query asks for it. ``candidates`` are (key, kind, solved, score,
+    answer_score)."""
+    rows = list(candidates)
+    kept = {row[0] for row in rows}
+    fused = fuse(lexical, {key: score for key, score in near.items() if key in kept})
+    return {
+        key: fused[key] * (boost(kind, solved, score, answer_score) if query.boosts else 1)
+        for key, kind, solved, score, answer_score in rows
+    }

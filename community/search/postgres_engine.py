@@ -15,12 +15,11 @@ from django.utils.html import escape
 
 from community.models import SearchEntry
 from community.search import SearchDocument, SearchHit, SearchQuery, SearchResults
+from community.search.hybrid import relevance as fused_relevance
 from community.search.hybrid import semantic
 from community.search.text import (
     COMMON_POSTINGS,
     TOO_COMMON,
-    boost,
-    fuse,
     has_syntax,
     rank_key,
     start_results,
@@ -131,12 +130,14 @@ class PostgresEngine:
         if missing := [key for key in near if key not in lexical]:
             # Threads found by meaning alone, filtered as the query asks.
             candidates += [{**row, "rank": 0.0} for row in entries.filter(key__in=missing).values(*FIELDS)]
-        found = {row["key"] for row in candidates}
-        fused = fuse(lexical, {key: score for key, score in near.items() if key in found})
+        relevance = fused_relevance(
+            q,
+            lexical,
+            near,
+            ((r["key"], r["kind"], r["solved"], r["score"], r["answer_score"]) for r in candidates),
+        )
         for row in candidates:
-            row["relevance"] = fused[row["key"]] * (
-                boost(row["kind"], row["solved"], row["score"], row["answer_score"]) if q.boosts else 1
-            )
+            row["relevance"] = relevance[row["key"]]
         ranked = sorted(candidates, key=lambda row: rank_key(row["kind"], row["relevance"]))
         results.total = len(ranked)
         start = (q.page - 1) * q.per_page

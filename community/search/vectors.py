@@ -101,9 +101,8 @@ class VectorIndex:
         self._lock = threading.Lock()
         self._rows: dict[str, int] = {}  # key -> row in the matrix
         self._keys: list[str] = []
-        self._matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
-        self._alive = np.zeros(0, dtype=bool)
         self._seen: Any = None  # the newest changed_at read
+        self._reset()
         self._count = 0  # rows in the table when last read
         self._checked = 0.0
 
@@ -123,6 +122,7 @@ class VectorIndex:
             self._checked = time.monotonic()
 
     def _reset(self) -> None:
+        """Empty: nothing read yet."""
         np = self._np
         self._rows, self._keys = {}, []
         self._matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)

@@ -20,12 +20,11 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from community.search import IndexMissing, SearchDocument, SearchHit, SearchQuery, SearchResults
+from community.search.hybrid import relevance as fused_relevance
 from community.search.hybrid import semantic
 from community.search.text import (
     COMMON_POSTINGS,
     TOO_COMMON,
-    boost,
-    fuse,
     has_syntax,
     rank_key,
     start_results,
@@ -309,13 +308,12 @@ class WhooshEngine:
         if not candidates and plans[0] is query.NullQuery:
             results.notices.append(TOO_COMMON)
             return results
-        found = {hit["key"] for hit in candidates}
-        fused = fuse(lexical, {key: score for key, score in near.items() if key in found})
-        relevance = {
-            hit["key"]: fused[hit["key"]]
-            * (boost(hit["kind"], hit["solved"], hit["score"], hit.get("answer_score", 0)) if q.boosts else 1)
-            for hit in candidates
-        }
+        relevance = fused_relevance(
+            q,
+            lexical,
+            near,
+            ((h["key"], h["kind"], h["solved"], h["score"], h.get("answer_score", 0)) for h in candidates),
+        )
         ranked = sorted(candidates, key=lambda hit: rank_key(hit["kind"], relevance[hit["key"]]))
         results.total = len(ranked)
         start = (q.page - 1) * q.per_page
