@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from accounts.models import User
-from community.actions.search import queue_reindex
+from community.actions.search import queue_reindex_many
 from community.importers import stackexchange as se
 from community.markdown import render_markdown
 from community.models import (
@@ -84,8 +84,7 @@ def import_dump(dump: se.Dump, *, progress: Progress = _noop) -> ImportReport:
         for post in dump.posts.values():
             if post.id in dump.vote_totals and dump.vote_totals[post.id] != post.score:
                 report.score_differs_from_votes += 1
-        for question_id in questions.new_ids:
-            queue_reindex(question_id)
+        queue_reindex_many(questions.new_ids)
     return report
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from community.models import (
     Comment,
     ImportedUser,
     Notification,
+    OutboxItem,
     Question,
     QuestionLink,
     Revision,
@@ -150,6 +152,20 @@ def test_history_sends_no_mail_earns_no_badges_and_is_searchable(imported):
     title = Question.objects.order_by("-score").first().title
     hits = get_engine().search(SearchQuery(text=title)).hits
     assert hits and hits[0].title == title
+
+
+def test_the_search_worker_indexes_an_import_in_chunks_and_relates_each_thread_once(imported):
+    """One outbox item per chunk, not one per thread (each of which would also refresh
+    its neighbours' related lists); every thread gets its related list, worked out with
+    the whole import in the index."""
+    topics = Counter(OutboxItem.objects.values_list("topic", flat=True))
+    assert topics["search.index"] == 0
+    assert topics["search.index_many"] == topics["search.related"] == 1
+    assert not OutboxItem.objects.filter(processed_at__isnull=True).exists()
+    assert not Question.objects.filter(related_at__isnull=True).exists()
+    newest = Question.objects.order_by("-pk").first()
+    assert get_engine().search(SearchQuery(text=newest.title)).hits[0].key == f"question:{newest.pk}"
+    assert sum(1 for q in Question.objects.all() if q.related_keys) > 40
 
 
 def test_local_votes_add_to_the_imported_score_and_recount_keeps_the_baseline(imported, user_factory):
