@@ -92,11 +92,11 @@ bench-search: venv
 	    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE askwell_bench" >/dev/null; \
 	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell_bench $(PY) -m bench.search --engine postgres --docs 200000; \
 	else echo "SKIPPED the PostgreSQL search benchmark: no PostgreSQL on 127.0.0.1:5432."; fi
-	@echo "Hybrid (with the embedding model, both cores for it), 50,000 threads:"
-	COMMUNITY_EMBEDDING_THREADS=2 $(PY) -m bench.search --engine whoosh --docs 50000 --hybrid
+	@echo "Hybrid (with the embedding model, one thread as web processes run it), 50,000 threads:"
+	$(PY) -m bench.search --engine whoosh --docs 50000 --hybrid
 	@if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
 	  psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS askwell_bench_hybrid" -c "CREATE DATABASE askwell_bench_hybrid"; \
-	  COMMUNITY_EMBEDDING_THREADS=2 DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell_bench_hybrid \
+	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/askwell_bench_hybrid \
 	    $(PY) -m bench.search --engine postgres --docs 50000 --hybrid; \
 	else echo "SKIPPED the PostgreSQL hybrid benchmark: no PostgreSQL on 127.0.0.1:5432."; fi
 

@@ -104,6 +104,9 @@ def _load() -> Embedder:
     options.intra_op_num_threads = settings.COMMUNITY_EMBEDDING_THREADS
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    # No spinning between runs: the pool's threads would busy-wait on the cores the search
+    # itself (Whoosh is pure Python) needs next.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     # No memory arena: it kept the peak of the largest batch ever seen (+450 MB per
     # process after one batch of long texts); without it a process holds about 60 MB.
     options.enable_cpu_mem_arena = False

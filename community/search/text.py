@@ -39,6 +39,8 @@ def start_results(q: SearchQuery) -> tuple[str, SearchResults]:
     Returns the cleaned text, or "" when there is nothing to search for (the results
     then already say so)."""
     text, notices = clean_query(q.text)
+    if q.any_word:
+        text = plain_words(text)
     results = SearchResults(page=q.page, per_page=q.per_page, notices=notices)
     if not has_words(text):
         results.notices.append("Type some words to search for.")
@@ -59,6 +61,14 @@ OPERATORS = re.compile(_OPERATORS)
 # Operators, grouping and "*". (Not "?": wildcards are off, and nearly every typed
 # question ends with one.)
 SYNTAX = re.compile(r"[()*]|" + _OPERATORS)
+
+
+def plain_words(text: str) -> str:
+    """The text with no syntax: what a title typed for hints means (its quotes, brackets
+    and "or" are just words). Taken as syntax, they made every word required or a phrase,
+    and made the common ones count in full: 200 ms a hint at 50,000 threads."""
+    words = (word.lstrip("-") for word in re.sub(r"[\"()*]", " ", text).split())
+    return " ".join(w for w in words if w and w not in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"))
 
 
 def has_operators(text: str) -> bool:

@@ -116,7 +116,13 @@ class VectorIndex:
             state = ThreadVector.objects.aggregate(newest=Max("changed_at"), count=Count("pk"))
             if state["count"] < self._count or (self._seen is not None and state["newest"] is None):
                 self._reset()  # rows were deleted (a rebuild): start again
-            if state["newest"] is not None and (self._seen is None or state["newest"] >= self._seen):
+            newest = state["newest"]
+            if newest is not None and (
+                self._seen is None
+                or newest > self._seen
+                or state["count"] != self._count
+                or timezone.now() - self._seen < OVERLAP * 2  # a late commit may still land
+            ):
                 self._read(since=None if self._seen is None else self._seen - OVERLAP)
             self._count = state["count"]
             self._checked = time.monotonic()
@@ -125,25 +131,41 @@ class VectorIndex:
         """Empty: nothing read yet."""
         np = self._np
         self._rows, self._keys = {}, []
+        self._stamps: dict[str, Any] = {}  # key -> changed_at read, of the rows near the newest
         self._matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
         self._seen = None
 
+    def _changed_rows(self, since: Any) -> Iterable[tuple[str, Any, Any]]:
+        """(key, vector blob or None, changed_at) of the rows changed since ``since`` that
+        this process has not read yet: the window's stamps first, then only their vectors."""
+        rows = ThreadVector.objects.filter(model=MODEL_ID) | ThreadVector.objects.filter(vector__isnull=True)
+        if since is None:
+            yield from rows.values_list("key", "vector", "changed_at").iterator(chunk_size=2000)
+            return
+        rows = rows.filter(changed_at__gte=since)
+        stamps = self._stamps
+        unread = [key for key, changed in rows.values_list("key", "changed_at") if stamps.get(key) != changed]
+        for start in range(0, len(unread), 500):
+            chosen = rows.filter(key__in=unread[start : start + 500])
+            yield from chosen.values_list("key", "vector", "changed_at")
+
     def _read(self, since: Any) -> None:
         np = self._np
-        rows = ThreadVector.objects.filter(model=MODEL_ID) | ThreadVector.objects.filter(vector__isnull=True)
-        if since is not None:
-            rows = rows.filter(changed_at__gte=since)
         new_keys: list[str] = []
         updates: list[tuple[str, Any]] = []
         newest = self._seen
-        for key, blob, changed in rows.values_list("key", "vector", "changed_at").iterator(chunk_size=2000):
+        stamps = dict(self._stamps)
+        for key, blob, changed in self._changed_rows(since):
             vector = None if blob is None else np.frombuffer(bytes(blob), dtype="<f4")
             updates.append((key, vector))
+            stamps[key] = changed
             if key not in self._rows and vector is not None:
                 new_keys.append(key)
             if newest is None or changed > newest:
                 newest = changed
+        if not updates:
+            return
         if new_keys:
             start = len(self._keys)
             matrix = np.zeros((start + len(new_keys), DIMENSIONS), dtype=np.float32)
@@ -166,6 +188,8 @@ class VectorIndex:
                 alive[row] = True
         self._matrix, self._alive = matrix, alive  # searches already running keep the old ones
         self._seen = newest
+        # What was read within the window the next catch-up reads again (not read twice).
+        self._stamps = {key: changed for key, changed in stamps.items() if changed >= newest - OVERLAP}
 
     def __len__(self) -> int:
         return int(self._alive.sum())
