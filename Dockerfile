@@ -15,8 +15,8 @@ COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-real-key-0123456789abcdefghijkl \
     ASKWELL_VAR_DIR=/tmp/build python manage.py collectstatic --noinput -v0 \
     && mkdir -p /app/var && cp -r /tmp/build/staticfiles /app/staticfiles && rm -rf /tmp/build \
-    && useradd --system --home /var/lib/askwell askwell && mkdir -p /var/lib/askwell \
-    && chown askwell /var/lib/askwell
+    && useradd --system --home /var/lib/askwell askwell && mkdir -p /var/lib/askwell/media /var/lib/askwell/vectors \
+    && chown -R askwell /var/lib/askwell
 ENV STATIC_ROOT=/app/staticfiles ASKWELL_STATIC_BUILT=1
 USER askwell
 EXPOSE 8000

@@ -221,9 +221,21 @@ def main() -> int:
         if args.hybrid:
             embed_for_bench(docs, vectors)
     if args.hybrid:
+        from django.conf import settings
+
+        shared = Path(settings.COMMUNITY_VECTOR_SNAPSHOT_DIR)
+        settings.COMMUNITY_VECTOR_SNAPSHOT_DIR = str(shared / "none")
+        started = time.perf_counter()
+        vectors.VectorIndex().catch_up(force=True)
+        print(f"  a process reads the vectors from the table in {time.perf_counter() - started:.1f} s")
+        settings.COMMUNITY_VECTOR_SNAPSHOT_DIR = str(shared)
+        started = time.perf_counter()
+        vectors.write_snapshot()
+        print(f"  the worker writes the host's shared snapshot in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         vectors.index().catch_up(force=True)
-        print(f"  a process loads {len(vectors.index())} vectors in {time.perf_counter() - started:.1f} s")
+        seconds = time.perf_counter() - started
+        print(f"  a process maps it ({len(vectors.index())} vectors) in {seconds:.2f} s")
     if args.engine == "postgres":
         from django.db import connection
 

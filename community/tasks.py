@@ -10,7 +10,7 @@ from community.actions.articles import remind_reviews
 from community.actions.badges import award_badges
 from community.actions.deflection import settle_ask_attempts, settle_hint_clicks
 from community.actions.mvp import sweep_mvp_terms
-from community.actions.search import reconcile, refresh_stale_related
+from community.actions.search import reconcile, refresh_stale_related, snapshot_vectors
 from community.actions.votes import reverse_serial_votes
 
 
@@ -51,6 +51,11 @@ def reconcile_search_index_task() -> dict[str, int]:
 @shared_task(name="community.refresh_related")
 def refresh_related_task() -> int:
     return refresh_stale_related(batch=settings.COMMUNITY_RELATED_BATCH)
+
+
+@shared_task(name="community.snapshot_vectors")
+def snapshot_vectors_task() -> bool:
+    return snapshot_vectors()
 
 
 @shared_task(name="community.settle_deflection_clicks")

@@ -333,6 +333,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=env.int("COMMUNITY_RELATED_SWEEP_SECONDS", default=300)),
         "options": {"queue": "search"},
     },
+    "snapshot-vectors": {
+        "task": "community.snapshot_vectors",
+        "schedule": timedelta(seconds=env.int("COMMUNITY_VECTOR_SNAPSHOT_SECONDS", default=300)),
+        "options": {"queue": "search"},
+    },
     "settle-deflection-clicks": {
         "task": "community.settle_deflection_clicks",
         "schedule": timedelta(seconds=env.int("COMMUNITY_DEFLECTION_SWEEP_SECONDS", default=600)),
@@ -470,6 +475,9 @@ COMMUNITY_EMBEDDINGS = env.bool("COMMUNITY_EMBEDDINGS", default=True)
 COMMUNITY_EMBEDDING_THREADS = env.int("COMMUNITY_EMBEDDING_THREADS", default=1)
 # Each process's in-memory vectors catch up with the table at most this often.
 COMMUNITY_VECTOR_SYNC_SECONDS = env.float("COMMUNITY_VECTOR_SYNC_SECONDS", default=2.0)
+# The vectors' snapshot file that every process of a host maps (one copy in memory),
+# written by the search worker (community/search/vectors.py).
+COMMUNITY_VECTOR_SNAPSHOT_DIR = env.str("COMMUNITY_VECTOR_SNAPSHOT_DIR", default=str(VAR_DIR / "vectors"))
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

@@ -22,7 +22,7 @@ from django.utils.html import strip_tags
 from community import pagecache
 from community.actions import outbox
 from community.models import Answer, Article, Question
-from community.search import SearchDocument, get_engine
+from community.search import SearchDocument, get_engine, vectors
 from community.search.selectors import related_to
 
 
@@ -263,3 +263,11 @@ def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = N
     if progress:
         progress(done, total)
     return done
+
+
+def snapshot_vectors() -> bool:
+    """Beat, on the search queue: write the vectors' shared snapshot when the table moved
+    on since the last one (community/search/vectors.py)."""
+    if not settings.COMMUNITY_EMBEDDINGS:
+        return False
+    return vectors.write_snapshot()

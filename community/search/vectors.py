@@ -3,19 +3,24 @@
 The search worker embeds each thread and article it indexes (``store``) into
 ``ThreadVector`` rows: the source of truth, shared by every web process whatever the
 lexical engine (no vector extension is needed: PostgreSQL here has no pgvector, SQLite
-none at all). Each process holds the vectors in one float32 matrix and finds the nearest
-by one matrix product (``nearest``): 50,000 threads are 77 MB and about 3 ms. It catches
-up with the table at most every ``COMMUNITY_VECTOR_SYNC_SECONDS``, reading only rows
-changed since it last looked (one small query when nothing changed).
+none at all). Each process searches the vectors in memory, one matrix product
+(``nearest``): 50,000 threads are 77 MB and a few milliseconds. The processes of a host
+share one copy: the search worker writes a snapshot file (``write_snapshot``) that each
+process memory-maps, then catches up with the table at most every
+``COMMUNITY_VECTOR_SYNC_SECONDS``, reading only rows changed since it last looked (one
+small query when nothing changed) into a private overlay (see ``VectorIndex``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import threading
 import time
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +34,9 @@ from community.search.embeddings import DIMENSIONS, MODEL_ID, embedder
 # Rows changed this close to the last one seen are read again on the next catch-up: the
 # worker's clock and commit order need not agree to the microsecond.
 OVERLAP = timedelta(seconds=5)
+# A process without a shared snapshot folds its overlay into its base past this many rows
+# (or a quarter of the base).
+COMPACT_AT = 1000
 
 
 def text_of(title: str, body: str) -> str:
@@ -88,20 +96,93 @@ def remove(keys: list[str]) -> None:
 
 def clear() -> None:
     ThreadVector.objects.all().delete()
+    (_snapshot_dir() / "current.json").unlink(missing_ok=True)  # no process maps the old vectors again
+
+
+def _snapshot_dir() -> Path:
+    return Path(settings.COMMUNITY_VECTOR_SNAPSHOT_DIR)
+
+
+def _current_snapshot() -> dict[str, Any] | None:
+    """The snapshot the pointer file names (``{"name", "seen", "count"}``), if any."""
+    try:
+        pointer = json.loads((_snapshot_dir() / "current.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return pointer if pointer.get("model") == MODEL_ID else None
+
+
+def write_snapshot() -> bool:
+    """Write the table's vectors to one file that every process of this host maps into
+    memory (the page cache holds one copy for all), unless the current one is up to date.
+    The search worker calls it (``community.snapshot_vectors``, from beat). Returns
+    whether it wrote one."""
+    import numpy as np
+
+    state = ThreadVector.objects.aggregate(newest=Max("changed_at"), count=Count("pk"))
+    current = _current_snapshot()
+    if state["newest"] is None or (
+        current and current["seen"] == state["newest"].isoformat() and current["count"] == state["count"]
+    ):
+        return False
+    keys: list[str] = []
+    blobs: list[bytes] = []
+    changes = []
+    seen = state["newest"]
+    rows = ThreadVector.objects.filter(model=MODEL_ID, vector__isnull=False).order_by("key")
+    for key, blob, changed in rows.values_list("key", "vector", "changed_at").iterator(chunk_size=2000):
+        if blob is None:  # (filtered out; for the type checker)
+            continue
+        keys.append(key)
+        blobs.append(bytes(blob))
+        changes.append(changed)
+        seen = max(seen, changed)
+    # The stamps of the rows a reader's first catch-up reads again: it need not fetch them.
+    stamps = {
+        key: changed.isoformat()
+        for key, changed in zip(keys, changes, strict=True)
+        if changed >= seen - OVERLAP
+    }
+    matrix = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(keys), DIMENSIONS)
+    folder = _snapshot_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"vectors-{int(time.time() * 1000)}-{os.getpid()}"
+    with open(folder / f"{name}.npy.tmp", "wb") as out:
+        np.save(out, matrix)
+    os.replace(folder / f"{name}.npy.tmp", folder / f"{name}.npy")
+    (folder / f"{name}.keys.json").write_text(json.dumps({"keys": keys, "stamps": stamps}))
+    pointer = {"model": MODEL_ID, "name": name, "seen": seen.isoformat(), "count": state["count"]}
+    (folder / "current.json.tmp").write_text(json.dumps(pointer))
+    os.replace(folder / "current.json.tmp", folder / "current.json")
+    for old in folder.glob("vectors-*"):  # processes still mapping one keep it until they switch
+        if not old.name.startswith(name) and time.time() - old.stat().st_mtime > 600:
+            old.unlink(missing_ok=True)
+    return True
+
+
+def _usable(snapshot: dict[str, Any], state: dict[str, Any]) -> bool:
+    """Not older than the table's last rebuild (only a rebuild deletes rows)."""
+    return (
+        state["newest"] is not None
+        and state["count"] >= snapshot["count"]
+        and state["newest"] >= datetime.fromisoformat(snapshot["seen"])
+    )
 
 
 class VectorIndex:
-    """This process's copy of the vectors (see the module). Thread-safe: catching up
-    happens under a lock; searches read a consistent (keys, matrix) snapshot."""
+    """This process's vectors (see the module). Thread-safe: catching up happens under a
+    lock; searches read a consistent view.
+
+    The vectors are a *base* matrix, memory-mapped from the host's snapshot file when there
+    is one (shared with every process of the host) or read from the table, and a small
+    private *overlay* of the rows added or changed since: a changed row is marked dead in
+    the base and kept in the overlay, so the base is never copied or written."""
 
     def __init__(self) -> None:
         import numpy as np
 
         self._np = np
         self._lock = threading.Lock()
-        self._rows: dict[str, int] = {}  # key -> row in the matrix
-        self._keys: list[str] = []
-        self._seen: Any = None  # the newest changed_at read
         self._reset()
         self._count = 0  # rows in the table when last read
         self._checked = 0.0
@@ -114,8 +195,15 @@ class VectorIndex:
             if not force and now - self._checked < settings.COMMUNITY_VECTOR_SYNC_SECONDS:
                 return
             state = ThreadVector.objects.aggregate(newest=Max("changed_at"), count=Count("pk"))
+            snapshot = _current_snapshot()
+            if snapshot and not _usable(snapshot, state):
+                snapshot = None
             if state["count"] < self._count or (self._seen is not None and state["newest"] is None):
-                self._reset()  # rows were deleted (a rebuild): start again
+                self._reset(publish=False)  # rows were deleted (a rebuild): start again
+            elif snapshot and snapshot["name"] != self._snapshot:
+                self._reset(publish=False)  # a newer shared snapshot: map it, drop the private rows
+            if self._seen is None and snapshot:
+                self._map(snapshot)
             newest = state["newest"]
             if newest is not None and (
                 self._seen is None
@@ -126,15 +214,40 @@ class VectorIndex:
                 self._read(since=None if self._seen is None else self._seen - OVERLAP)
             self._count = state["count"]
             self._checked = time.monotonic()
+            self._publish()  # searches meanwhile kept the view they had
 
-    def _reset(self) -> None:
-        """Empty: nothing read yet."""
+    def _reset(self, *, publish: bool = True) -> None:
+        """Empty: nothing read yet (``publish``: searches see it empty at once)."""
         np = self._np
-        self._rows, self._keys = {}, []
+        self._rows: dict[str, int] = {}  # key -> row (base rows first, then the overlay's)
+        self._keys: list[str] = []
         self._stamps: dict[str, Any] = {}  # key -> changed_at read, of the rows near the newest
-        self._matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self._base = np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self._extra = np.zeros((0, DIMENSIONS), dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
-        self._seen = None
+        self._seen: Any = None  # the newest changed_at read
+        self._snapshot = ""  # the name of the mapped snapshot
+        if publish:
+            self._publish()
+
+    def _map(self, snapshot: dict[str, Any]) -> None:
+        np = self._np
+        folder = _snapshot_dir()
+        try:
+            base = np.load(folder / f"{snapshot['name']}.npy", mmap_mode="r")
+            saved = json.loads((folder / f"{snapshot['name']}.keys.json").read_text())
+            keys = saved["keys"]
+            stamps = {key: datetime.fromisoformat(changed) for key, changed in saved["stamps"].items()}
+        except (OSError, ValueError, KeyError):
+            return  # gone or half-written: read the table instead
+        if base.shape != (len(keys), DIMENSIONS):
+            return
+        self._base, self._keys, self._stamps = base, keys, stamps
+        self._rows = {key: row for row, key in enumerate(keys)}
+        self._alive = np.ones(len(keys), dtype=bool)
+        self._seen = datetime.fromisoformat(snapshot["seen"])
+        self._snapshot = snapshot["name"]
+        self._publish()
 
     def _changed_rows(self, since: Any) -> Iterable[tuple[str, Any, Any]]:
         """(key, vector blob or None, changed_at) of the rows changed since ``since`` that
@@ -152,74 +265,102 @@ class VectorIndex:
 
     def _read(self, since: Any) -> None:
         np = self._np
-        new_keys: list[str] = []
-        updates: list[tuple[str, Any]] = []
         newest = self._seen
         stamps = dict(self._stamps)
+        rows, keys = dict(self._rows), list(self._keys)
+        alive = list(self._alive)
+        base_size = len(self._base)
+        extra = list(self._extra)  # the overlay is small: rebuilt, never written in place
+        fresh = since is None and base_size == 0 and not extra
+        read = 0
         for key, blob, changed in self._changed_rows(since):
-            vector = None if blob is None else np.frombuffer(bytes(blob), dtype="<f4")
-            updates.append((key, vector))
+            read += 1
             stamps[key] = changed
-            if key not in self._rows and vector is not None:
-                new_keys.append(key)
             if newest is None or changed > newest:
                 newest = changed
-        if not updates:
-            return
-        if new_keys:
-            start = len(self._keys)
-            matrix = np.zeros((start + len(new_keys), DIMENSIONS), dtype=np.float32)
-            matrix[:start] = self._matrix
-            alive = np.zeros(start + len(new_keys), dtype=bool)
-            alive[:start] = self._alive
-            for offset, key in enumerate(new_keys):
-                self._rows[key] = start + offset
-            self._keys = self._keys + new_keys
-        else:
-            matrix, alive = self._matrix.copy(), self._alive.copy()
-        for key, vector in updates:
-            row = self._rows.get(key)
-            if row is None:
+            row = rows.get(key)
+            if blob is None:
+                if row is not None:
+                    alive[row] = False
                 continue
-            if vector is None:
-                alive[row] = False
-            else:
-                matrix[row] = vector
+            vector = np.frombuffer(bytes(blob), dtype="<f4")
+            if row is not None and row >= base_size:
+                extra[row - base_size] = vector
                 alive[row] = True
-        self._matrix, self._alive = matrix, alive  # searches already running keep the old ones
+                continue
+            if row is not None:
+                alive[row] = False  # the base is not written: the new vector goes to the overlay
+            rows[key] = len(keys)
+            keys.append(key)
+            alive.append(True)
+            extra.append(vector)
+        if not read:
+            return
+        overlay = np.array(extra, dtype=np.float32).reshape(len(extra), DIMENSIONS)
+        if fresh:  # a first read from the table: all of it is the base
+            self._base, overlay = overlay, np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self._rows, self._keys, self._extra = rows, keys, overlay
+        self._alive = np.array(alive, dtype=bool)
         self._seen = newest
         # What was read within the window the next catch-up reads again (not read twice).
         self._stamps = {key: changed for key, changed in stamps.items() if changed >= newest - OVERLAP}
+        if not self._snapshot and len(self._extra) > max(COMPACT_AT, len(self._base) // 4):
+            self._compact()
+        self._publish()
+
+    def _compact(self) -> None:
+        """One private base of the live rows: without a shared snapshot to replace it, the
+        overlay would otherwise grow with every edit."""
+        np = self._np
+        keep = np.flatnonzero(self._alive)
+        base = np.concatenate([np.asarray(self._base), self._extra])[keep]
+        self._keys = [self._keys[i] for i in keep]
+        self._rows = {key: row for row, key in enumerate(self._keys)}
+        self._base, self._extra = base, np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self._alive = np.ones(len(keep), dtype=bool)
+
+    def _publish(self) -> None:
+        """What searches read, swapped in one assignment (they never see half an update)."""
+        self._view = (self._rows, self._keys, self._base, self._extra, self._alive)
+
+    def _scores(self, base: Any, extra: Any, vector: Any, rows: Any = None) -> Any:
+        np = self._np
+        vector = np.asarray(vector, dtype=np.float32)
+        if rows is None:
+            return np.concatenate([base @ vector, extra @ vector])
+        size = len(base)
+        return np.array(
+            [float((base[row] if row < size else extra[row - size]) @ vector) for row in rows],
+            dtype=np.float32,
+        )
 
     def __len__(self) -> int:
-        return int(self._alive.sum())
+        return int(self._view[4].sum())
 
     def nearest(self, vector: Any, limit: int, exclude: Iterable[str] = ()) -> list[tuple[str, float]]:
         """The ``limit`` keys whose vectors are closest to ``vector``, with their cosine."""
         self.catch_up()
-        np = self._np
-        keys, matrix, alive = self._keys, self._matrix, self._alive
-        if not len(keys):
+        rows, keys, base, extra, alive = self._view
+        if not len(alive):
             return []
-        scores = matrix @ np.asarray(vector, dtype=np.float32)
+        scores = self._scores(base, extra, vector)
         scores[~alive] = -2.0
         for key in exclude:
-            if (row := self._rows.get(key)) is not None and row < len(scores):
+            if (row := rows.get(key)) is not None and row < len(scores):
                 scores[row] = -2.0
         limit = min(limit, len(scores))
-        top = np.argpartition(-scores, limit - 1)[:limit]
-        top = top[np.argsort(-scores[top])]
+        top = self._np.argpartition(-scores, limit - 1)[:limit]
+        top = top[self._np.argsort(-scores[top])]
         return [(keys[i], float(scores[i])) for i in top if scores[i] > -2.0]
 
     def similarity(self, vector: Any, keys: Iterable[str]) -> dict[str, float]:
         """The cosine of each of these keys' vectors to ``vector`` (keys without one left out)."""
-        np = self._np
-        rows, matrix, alive = self._rows, self._matrix, self._alive
+        rows, _, base, extra, alive = self._view
         found = [(key, row) for key in keys if (row := rows.get(key)) is not None and row < len(alive)]
         found = [(key, row) for key, row in found if alive[row]]
         if not found:
             return {}
-        scores = matrix[[row for _, row in found]] @ np.asarray(vector, dtype=np.float32)
+        scores = self._scores(base, extra, vector, [row for _, row in found])
         return {key: float(score) for (key, _), score in zip(found, scores, strict=True)}
 
 

@@ -167,6 +167,69 @@ def test_catching_up_reads_only_the_vectors_that_changed(
     assert vectors_read() == 0
 
 
+def test_the_processes_of_a_host_map_one_shared_snapshot_and_catch_up_from_the_table(
+    threads: dict[str, Any], indexed: Any, member: Any, settings: Any, tmp_path: Any
+) -> None:
+    import numpy as np
+
+    from community.tasks import snapshot_vectors_task
+
+    settings.COMMUNITY_VECTOR_SNAPSHOT_DIR = str(tmp_path)
+    assert snapshot_vectors_task() is True
+    assert snapshot_vectors_task() is False  # nothing changed since
+    one, two = vectors.VectorIndex(), vectors.VectorIndex()  # two web processes
+    one.catch_up(force=True)
+    two.catch_up(force=True)
+    assert isinstance(one._base, np.memmap) and one._base.filename == two._base.filename
+    assert len(one._extra) == 0 and len(one) == len(THREADS)
+    late = indexed(ask_question, author=member, title="Dark mode makes the charts unreadable",
+                   body="The labels vanish.", category=threads["ai"].category, tags=["billing"])  # fmt: skip
+    indexed(delete_question, threads["ai"], by=member)
+    indexed(edit_question, threads["reset"], by=member, title="The verification code never reaches my inbox",
+            body="Tried three times.", category=threads["reset"].category, tags=["billing"])  # fmt: skip
+    one.catch_up(force=True)
+    assert len(one._extra) == 2 and len(one) == len(THREADS)  # the new thread and the edited one
+    found = [
+        key
+        for key, _ in one.nearest(with_vector(SearchQuery(text="night theme hides graph labels")).vector, 9)
+    ]
+    assert found[0] == f"question:{late.pk}" and f"question:{threads['ai'].pk}" not in found
+    code = with_vector(SearchQuery(text="no verification code email")).vector
+    assert one.nearest(code, 1)[0][0] == f"question:{threads['reset'].pk}"
+    from_table = vectors.VectorIndex()
+    settings.COMMUNITY_VECTOR_SNAPSHOT_DIR = str(tmp_path / "none")
+    from_table.catch_up(force=True)
+    mapped, read = one.nearest(code, 9), from_table.nearest(code, 9)
+    assert [key for key, _ in mapped] == [key for key, _ in read]
+    assert [score for _, score in mapped] == pytest.approx([score for _, score in read])
+    settings.COMMUNITY_VECTOR_SNAPSHOT_DIR = str(tmp_path)
+    assert snapshot_vectors_task() is True  # a newer snapshot: the process maps it, its overlay goes
+    one.catch_up(force=True)
+    assert len(one._extra) == 0 and len(one) == len(THREADS)
+    ThreadVector.objects.all().delete()  # a rebuild: the old snapshot is never mapped again
+    fresh = vectors.VectorIndex()
+    fresh.catch_up(force=True)
+    assert len(fresh) == 0
+
+
+def test_without_a_snapshot_a_process_folds_its_overlay_into_its_base(
+    threads: dict[str, Any], indexed: Any, member: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(vectors, "COMPACT_AT", 1)
+    index = vectors.VectorIndex()
+    index.catch_up(force=True)
+    for thread, title in (
+        (threads["reset"], "The verification code never reaches my inbox"),
+        (threads["ai"], "AI"),
+    ):
+        indexed(edit_question, thread, by=member, title=title, body=thread.body, category=thread.category,
+                tags=["billing"])  # fmt: skip
+    index.catch_up(force=True)
+    assert len(index._extra) == 0 and len(index._base) == len(index) == len(THREADS)
+    code = with_vector(SearchQuery(text="no verification code email")).vector
+    assert index.nearest(code, 1)[0][0] == f"question:{threads['reset'].pk}"
+
+
 def test_quoted_and_operator_queries_are_taken_literally() -> None:
     assert with_vector(SearchQuery(text='"reset link"')).vector is None
     assert with_vector(SearchQuery(text="reset -password")).vector is None

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from community.actions.search import rebuild, refresh_related
+from community.actions.search import rebuild, refresh_related, snapshot_vectors
 from community.models import Question
 from community.search import IndexMissing, SearchQuery, get_engine
 
@@ -49,6 +49,8 @@ class Command(BaseCommand):
 
             indexed = rebuild(batch=batch, progress=progress)
         self.stdout.write(self.style.SUCCESS(f"Indexed {indexed} thread(s)."))
+        if snapshot_vectors():
+            self.stdout.write("Wrote the vectors' snapshot that this host's processes share.")
         if no_related:
             return
         ids = list(Question.objects.filter(is_deleted=False).order_by("pk").values_list("pk", flat=True))
