@@ -27,6 +27,7 @@ PASSWORD = "correct horse battery staple"
 def _fast_settings(settings: Any, tmp_path: Any) -> Any:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.COMMUNITY_SEARCH_INDEX_DIR = tmp_path / "search-index"
+    settings.COMMUNITY_VECTOR_SNAPSHOT_DIR = str(tmp_path / "vectors")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False  # login throttling has its own tests (test_rate_limits.py)

@@ -128,14 +128,18 @@ def write_snapshot() -> bool:
     keys: list[str] = []
     blobs: list[bytes] = []
     changes = []
+    hashes = []
     seen = state["newest"]
     rows = ThreadVector.objects.filter(model=MODEL_ID, vector__isnull=False).order_by("key")
-    for key, blob, changed in rows.values_list("key", "vector", "changed_at").iterator(chunk_size=2000):
+    for key, blob, changed, digest in rows.values_list("key", "vector", "changed_at", "text_hash").iterator(
+        chunk_size=2000
+    ):
         if blob is None:  # (filtered out; for the type checker)
             continue
         keys.append(key)
         blobs.append(bytes(blob))
         changes.append(changed)
+        hashes.append(digest)
         seen = max(seen, changed)
     # The stamps of the rows a reader's first catch-up reads again: it need not fetch them.
     stamps = {
@@ -151,7 +155,12 @@ def write_snapshot() -> bool:
         np.save(out, matrix)
     os.replace(folder / f"{name}.npy.tmp", folder / f"{name}.npy")
     (folder / f"{name}.keys.json").write_text(json.dumps({"keys": keys, "stamps": stamps}))
-    pointer = {"model": MODEL_ID, "name": name, "seen": seen.isoformat(), "count": state["count"]}
+    # A few rows' text hashes: a reader checks them against the table it reads, so a
+    # snapshot of another database (a restored backup, another test) is never mapped.
+    sample = {keys[i]: hashes[i] for i in {0, len(keys) // 2, len(keys) - 1} if keys}
+    pointer = {
+        "model": MODEL_ID, "name": name, "seen": seen.isoformat(), "count": state["count"], "sample": sample,
+    }  # fmt: skip
     (folder / "current.json.tmp").write_text(json.dumps(pointer))
     os.replace(folder / "current.json.tmp", folder / "current.json")
     for old in folder.glob("vectors-*"):  # processes still mapping one keep it until they switch
@@ -161,12 +170,15 @@ def write_snapshot() -> bool:
 
 
 def _usable(snapshot: dict[str, Any], state: dict[str, Any]) -> bool:
-    """Not older than the table's last rebuild (only a rebuild deletes rows)."""
-    return (
-        state["newest"] is not None
-        and state["count"] >= snapshot["count"]
-        and state["newest"] >= datetime.fromisoformat(snapshot["seen"])
-    )
+    """A snapshot of this table, not older than its last rebuild (only a rebuild deletes
+    rows): its sample rows are still there, unchanged or changed since it was written."""
+    seen = datetime.fromisoformat(snapshot["seen"])
+    if state["newest"] is None or state["count"] < snapshot["count"] or state["newest"] < seen:
+        return False
+    sample = snapshot.get("sample", {})
+    rows = ThreadVector.objects.filter(key__in=list(sample)).values_list("key", "text_hash", "changed_at")
+    matching = {key for key, digest, changed in rows if digest == sample[key] or changed > seen}
+    return len(matching) == len(sample)
 
 
 class VectorIndex:
@@ -196,7 +208,7 @@ class VectorIndex:
                 return
             state = ThreadVector.objects.aggregate(newest=Max("changed_at"), count=Count("pk"))
             snapshot = _current_snapshot()
-            if snapshot and not _usable(snapshot, state):
+            if snapshot and snapshot["name"] != self._snapshot and not _usable(snapshot, state):
                 snapshot = None
             if state["count"] < self._count or (self._seen is not None and state["newest"] is None):
                 self._reset(publish=False)  # rows were deleted (a rebuild): start again

@@ -5,9 +5,11 @@ the model, search is lexical and the admin says so. The real model runs here."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from community.actions.questions import ask_question, delete_question, edit_question
 from community.actions.votes import cast_vote
@@ -206,10 +208,23 @@ def test_the_processes_of_a_host_map_one_shared_snapshot_and_catch_up_from_the_t
     assert snapshot_vectors_task() is True  # a newer snapshot: the process maps it, its overlay goes
     one.catch_up(force=True)
     assert len(one._extra) == 0 and len(one) == len(THREADS)
+    pointer = tmp_path / "current.json"
+    kept = pointer.read_text()
     ThreadVector.objects.all().delete()  # a rebuild: the old snapshot is never mapped again
     fresh = vectors.VectorIndex()
     fresh.catch_up(force=True)
     assert len(fresh) == 0
+    pointer.write_text(kept)  # nor one of another database whose rows share its keys
+    restored = timezone.now() - timedelta(hours=1)  # (a backup: rows older than the snapshot)
+    for n, thread in enumerate(threads.values()):
+        ThreadVector.objects.create(
+            key=f"question:{thread.pk}", model=embeddings.MODEL_ID, text_hash=f"other {n}",
+            vector=bytes(4 * embeddings.DIMENSIONS), changed_at=restored,
+        )  # fmt: skip
+    ThreadVector.objects.create(key="question:0", model=embeddings.MODEL_ID, changed_at=timezone.now())
+    other = vectors.VectorIndex()
+    other.catch_up(force=True)
+    assert other._snapshot == "" and len(other) == len(THREADS)
 
 
 def test_without_a_snapshot_a_process_folds_its_overlay_into_its_base(
