@@ -240,7 +240,7 @@ def main() -> int:
         from django.db import connection
 
         with connection.cursor() as cursor:  # what autovacuum does soon after a big load
-            cursor.execute("ANALYZE community_searchentry")
+            cursor.execute("VACUUM ANALYZE community_searchentry")
     # Warm up, including a query with no result: its "did you mean" loads the vocabulary,
     # which a process does once and again every ten minutes (about half a second at 50,000).
     for text in ("warm up", "the"):

@@ -15,10 +15,11 @@ from django.utils.html import escape
 
 from community.models import SearchEntry
 from community.search import SearchDocument, SearchHit, SearchQuery, SearchResults
+from community.search.hybrid import HINT_CANDIDATES, semantic
 from community.search.hybrid import relevance as fused_relevance
-from community.search.hybrid import semantic
 from community.search.text import (
     COMMON_POSTINGS,
+    HEADING_COMMON,
     TOO_COMMON,
     has_syntax,
     rank_key,
@@ -43,7 +44,7 @@ def _marked(text: str) -> str:
 class PostgresEngine:
     def __init__(self, location: str = "") -> None:
         self._vocabulary: tuple[float, list[str]] = (0.0, [])
-        self._common: tuple[float, set[str]] = (-_VOCABULARY_TTL, set())
+        self._common: dict[str, tuple[float, set[str]]] = {}
 
     def index(self, documents: list[SearchDocument]) -> None:
         if not documents:
@@ -103,6 +104,7 @@ class PostgresEngine:
         entries = self._filtered(q)
         rare, common = self._split_common(text)
         candidates: list[dict[str, Any]] = []
+        near: dict[str, float] | None = None
         strict = self._websearch(text)
         if not rare and not common:  # stop words only: an empty tsquery would scan every row
             if q.vector is None:
@@ -121,12 +123,27 @@ class PostgresEngine:
             any_word = self._websearch(" OR ".join(words.replace('"', " ").split()))
             # Every word first; any word when that finds nothing, or at once for hints.
             strict = any_word if q.any_word else self._websearch(words)
-            candidates = self._candidates(entries, strict, lift=lift)
-            if not candidates and not q.any_word:
-                strict = any_word
+            if q.any_word and q.vector is not None:
+                # A hint: the nearest threads by meaning and the best title and tag
+                # matches, each ranked by the whole any-word query (ranking every body
+                # that has one of the words was most of a hint's time at 50,000).
+                picking = self._rare_in_headings(words.replace('"', " ").split())
+                headings = []
+                if picking:
+                    headings = self._heading_candidates(entries, " OR ".join(picking), limit=HINT_CANDIDATES)
+                near = semantic(q, [row["key"] for row in headings], count=HINT_CANDIDATES)
+                keys = near.keys() | {row["key"] for row in headings}
+                candidates = self._candidates(
+                    entries.filter(key__in=keys), strict, lift=lift, limit=len(keys)
+                )
+            else:
                 candidates = self._candidates(entries, strict, lift=lift)
+                if not candidates and not q.any_word:
+                    strict = any_word
+                    candidates = self._candidates(entries, strict, lift=lift)
         lexical = {row["key"]: row["rank"] for row in candidates}
-        near = semantic(q, lexical)
+        if near is None:
+            near = semantic(q, lexical)
         if missing := [key for key in near if key not in lexical]:
             # Threads found by meaning alone, filtered as the query asks.
             candidates += [{**row, "rank": 0.0} for row in entries.filter(key__in=missing).values(*FIELDS)]
@@ -211,6 +228,7 @@ class PostgresEngine:
         query: PgQuery,
         *,
         lift: PgQuery | None = None,
+        limit: int = CANDIDATES,
     ) -> list[dict[str, Any]]:
         """The best CANDIDATES by text rank; ``lift`` raises rows whose title or tags match it."""
         matches = entries.filter(document=query)
@@ -222,10 +240,10 @@ class PostgresEngine:
         return list(
             matches.annotate(rank=rank)
             .order_by("-rank", "-created_at", "key")
-            .values(*FIELDS, "rank")[:CANDIDATES]
+            .values(*FIELDS, "rank")[:limit]
         )
 
-    def _heading_candidates(self, entries: Any, words: str) -> list[dict[str, Any]]:
+    def _heading_candidates(self, entries: Any, words: str, limit: int = CANDIDATES) -> list[dict[str, Any]]:
         """Title/tag matches for a query of common words only: the first HEADING_CAP
         matches found, ranked (ranking every match of such words would be the whole cost)."""
         query = self._websearch(words)
@@ -236,34 +254,48 @@ class PostgresEngine:
             cursor.execute(
                 f"SELECT {columns}, ts_rank(heading, websearch_to_tsquery(%s::regconfig, %s)) AS rank"  # noqa: S608 (column names are constants)
                 f" FROM ({sql}) AS matches ORDER BY rank DESC, created_at DESC, key LIMIT %s",
-                [CONFIG, words, *params, CANDIDATES],
+                [CONFIG, words, *params, limit],
             )
             names = [column.name for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def _common_lexemes(self) -> set[str]:
-        """Lexemes in more than COMMON_POSTINGS entries, from the planner's statistics
-        (ANALYZE keeps the most common elements of a tsvector column with their share);
-        cached, as they move slowly."""
-        built, lexemes = self._common
+    def _common_lexemes(self, column: str = "document", threshold: int | None = None) -> set[str]:
+        """Lexemes in more than ``threshold`` (COMMON_POSTINGS) entries' ``column``, from
+        the planner's statistics (ANALYZE keeps the most common elements of a tsvector
+        column with their share); cached, as they move slowly."""
+        threshold = COMMON_POSTINGS if threshold is None else threshold
+        built, lexemes = self._common.get(column, (-_VOCABULARY_TTL, set()))
         if time.monotonic() - built < _VOCABULARY_TTL:
             return lexemes
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples"
                 " FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename"
-                " WHERE s.tablename = 'community_searchentry' AND s.attname = 'document'"
+                " WHERE s.tablename = 'community_searchentry' AND s.attname = %s",
+                [column],
             )
             row = cursor.fetchone()
         lexemes = set()
-        if row and row[0] and row[2] and row[2] > COMMON_POSTINGS:
+        if row and row[0] and row[2] and row[2] > threshold:
             lexemes = {
-                lexeme
-                for lexeme, share in zip(row[0], row[1], strict=False)
-                if share * row[2] > COMMON_POSTINGS
+                lexeme for lexeme, share in zip(row[0], row[1], strict=False) if share * row[2] > threshold
             }
-        self._common = (time.monotonic(), lexemes)
+        self._common[column] = (time.monotonic(), lexemes)
         return lexemes
+
+    def _rare_in_headings(self, words: list[str]) -> list[str]:
+        """The words found in at most HEADING_COMMON titles and tags (all of them in a
+        small community): those that pick a hint's title matches."""
+        common = self._common_lexemes("heading", HEADING_COMMON)
+        if not common:
+            return words
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT w, tsvector_to_array(to_tsvector(%s::regconfig, w)) FROM unnest(%s::text[]) AS w",
+                [CONFIG, words],
+            )
+            lexemes = dict(cursor.fetchall())
+        return [w for w in words if not all(lexeme in common for lexeme in lexemes.get(w) or [""])]
 
     def _split_common(self, text: str) -> tuple[list[str], list[str]]:
         """The query's words, split into rare and common ones (all rare when the query has

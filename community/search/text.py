@@ -56,6 +56,11 @@ def start_results(q: SearchQuery) -> tuple[str, SearchResults]:
 # in communities too small to need it, where it would cost ranking quality for no speed
 # (forced on for SemEval dev, MAP drops 71.9 → 69.9).
 COMMON_POSTINGS = 4000
+# A hint's candidates by words are the best title and tag matches of its words found in at
+# most HEADING_COMMON titles and tags (then each candidate is scored by the whole query):
+# ranking every title with a word as common as "bike" was most of the cost of a hint at
+# 50,000 threads, and the meaning and the whole query still count every word.
+HEADING_COMMON = 1000
 _OPERATORS = r"\"|(^|\s)-\w|\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b"
 OPERATORS = re.compile(_OPERATORS)
 # Operators, grouping and "*". (Not "?": wildcards are off, and nearly every typed

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import threading
 import time
+from array import array
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from django.utils.html import escape
-from whoosh import highlight, index, qparser, query
+from whoosh import highlight, index, matching, qparser, query
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from community.search import IndexMissing, SearchDocument, SearchHit, SearchQuery, SearchResults
+from community.search.hybrid import HINT_CANDIDATES, semantic
 from community.search.hybrid import relevance as fused_relevance
-from community.search.hybrid import semantic
 from community.search.text import (
     COMMON_POSTINGS,
+    HEADING_COMMON,
     TOO_COMMON,
     has_syntax,
     rank_key,
@@ -36,11 +38,12 @@ CANDIDATES = 100
 SNIPPET_CHARS = 220
 EXCERPT_CHARS = 1000
 OPEN_ATTEMPTS = 5  # to open a searcher while the worker keeps committing
+TITLE_TAGS = ("title", "tags")
 
 
 def _schema() -> Schema:
     return Schema(
-        key=ID(stored=True, unique=True),
+        key=ID(stored=True, unique=True, sortable=True),
         kind=ID(stored=True),
         question_id=NUMERIC(stored=True),
         title=TEXT(stored=True, analyzer=StemmingAnalyzer(), field_boost=2.5),
@@ -57,6 +60,15 @@ def _schema() -> Schema:
         answer_score=NUMERIC(stored=True, signed=True, bits=64),
         created=NUMERIC(stored=True, bits=64),
         version=STORED,
+    )
+
+
+def _same(schema: Schema, wanted: Schema) -> bool:
+    """Whether an index on disk has the fields this code writes, of the same kinds."""
+    return set(schema.names()) == set(wanted.names()) and all(
+        type(schema[name]) is type(wanted[name])
+        and bool(schema[name].column_type) == bool(wanted[name].column_type)
+        for name in wanted.names()
     )
 
 
@@ -81,6 +93,68 @@ def _no_phrases_on_tags(node: Any) -> Any:
     return node
 
 
+class _Keys(query.Query):
+    """The documents of these keys, each scoring 0, found through the per-segment map of
+    keys to document numbers (``_key_docnums``). Looking up a couple of hundred keys as
+    terms cost about 15 ms per segment, most of a hint's time at 50,000 threads.
+    ``AndMaybe(_Keys(keys), q)`` scores ``q`` on those documents alone, skipping through
+    its postings to each of them instead of reading every match of ``q``."""
+
+    def __init__(self, keys: Any) -> None:
+        self.keys = tuple(keys)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.keys == self.keys  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self.keys)
+
+    def __unicode__(self) -> str:
+        return f"<{len(self.keys)} keys>"
+
+    __str__ = __unicode__
+
+    def is_leaf(self) -> bool:
+        return True
+
+    def has_terms(self) -> bool:
+        return False
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return len(self.keys)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        reader = searcher.reader()
+        docnums = _key_docnums(reader)
+        ids = sorted(
+            {d for key in self.keys if (d := docnums.get(key)) is not None and not reader.is_deleted(d)}
+        )
+        if not ids:
+            return matching.NullMatcher()
+        return matching.ListMatcher(array("I", ids), weights=[0.0] * len(ids))
+
+
+_DOCNUMS: dict[Any, dict[str, int]] = {}
+_DOCNUMS_LOCK = threading.Lock()
+
+
+def _key_docnums(reader: Any) -> dict[str, int]:
+    """Each key's document number in this segment, read once per segment and process from
+    the key column (segments never change; a deletion is checked on the reader)."""
+    segment = getattr(reader, "segment", None)
+    if segment is None:  # not one segment (an empty index)
+        return {}
+    segid = segment().segment_id()
+    found = _DOCNUMS.get(segid)
+    if found is None:
+        found = {key: docnum for docnum, key in enumerate(reader.column_reader("key"))}
+        with _DOCNUMS_LOCK:
+            if len(_DOCNUMS) > 64:  # segments merged away long ago
+                _DOCNUMS.clear()
+            _DOCNUMS[segid] = found
+    return found
+
+
 class _Parser:
     """A Whoosh query parser whose queries Whoosh can always run."""
 
@@ -97,6 +171,7 @@ class WhooshEngine:
         self._lock = threading.Lock()
         self._ix: Any = None
         self._local = threading.local()  # each thread's own searcher
+        self._parsers: dict[tuple[Any, ...], tuple[Schema, _Parser]] = {}
 
     # --- the index ----------------------------------------------------------------
     def _index(self, *, create: bool) -> Any:
@@ -109,7 +184,7 @@ class WhooshEngine:
             self._ix = None
             if self._on_disk():
                 ix = index.open_dir(str(self.path))
-                if set(ix.schema.names()) == set(_schema().names()):
+                if _same(ix.schema, _schema()):
                     self._ix = ix
                     return ix
                 if not create:  # an older schema: the worker starts it again
@@ -201,9 +276,23 @@ class WhooshEngine:
 
     # --- searching ----------------------------------------------------------------
     def _parser(
-        self, schema: Schema, *, any_word: bool = False, fields: tuple[str, ...] = ("title", "body", "tags")
+        self,
+        schema: Schema,
+        *,
+        any_word: bool = False,
+        fields: tuple[str, ...] = ("title", "body", "tags"),
+        coordination: float = 0.9,
     ) -> _Parser:
-        group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
+        """A parser of the public's queries, made once per index schema (making one is a
+        good part of a short query's time). ``coordination``: how much more a document
+        matching more of the words is worth (Whoosh's OrGroup factor), for any word."""
+        key = (any_word, fields, coordination)
+        made = self._parsers.get(key)
+        if made is not None and made[0] is schema:
+            return made[1]
+        group = qparser.AndGroup
+        if any_word:
+            group = qparser.OrGroup.factory(coordination) if coordination else qparser.OrGroup
         parser = qparser.MultifieldParser(list(fields), schema, group=group)
         # Plain words, "phrases", AND/OR/NOT and grouping; no field names, wildcards or
         # ranges from the public (they are slow, or reach fields nobody should query).
@@ -214,10 +303,13 @@ class WhooshEngine:
             qparser.BoostPlugin,
         ):
             parser.remove_plugin_class(plugin)
-        return _Parser(parser)
+        self._parsers[key] = (schema, _Parser(parser))
+        return self._parsers[key][1]
 
-    def _plans(self, searcher: Any, text: str) -> list[Any]:
-        """The queries to try in turn until one finds something: every word, then any word.
+    def _plans(self, searcher: Any, text: str, any_word: bool) -> tuple[list[Any], Any]:
+        """The queries to try in turn until one finds something (every word, then any word;
+        any word alone for hints), and the query on titles and tags that picks a hint's
+        candidates by words (``NullQuery`` when none of its words is rare enough).
 
         In a large index, common words (see ``text.COMMON_POSTINGS``) stop being required:
         the rare words find the candidates and the common ones only lift title matches.
@@ -230,34 +322,45 @@ class WhooshEngine:
             # analyzer, but not from tags: left in, each became a required tag of the
             # "every word" query, which then almost never matched.
             text = " ".join(w for w in text.split() if any(True for _ in analyzer(w))) or text
-        every, any_word = self._parser(schema), self._parser(schema, any_word=True)
-        plain = [every.parse(text), any_word.parse(text)]
-        if searcher.doc_count() <= COMMON_POSTINGS or has_syntax(text):
-            return plain
         reader = searcher.reader()
+        heading = query.NullQuery
+        # A hint's title and tag query: its words in few titles (HEADING_COMMON), without
+        # the coordination factor, which kept Whoosh from skipping the low scores.
+        few = [
+            word
+            for word in text.split()
+            if any_word
+            and not all(reader.doc_frequency("title", t.text) > HEADING_COMMON for t in analyzer(word))
+        ]
+        if few:
+            heading = self._parser(schema, any_word=True, fields=TITLE_TAGS, coordination=0).parse(
+                " ".join(few)
+            )
         rare: list[str] = []
         common: list[str] = []
-        for word in text.split():
-            stems = [token.text for token in analyzer(word)]
-            if not stems:
-                continue  # a stop word: the parser drops it as well
-            frequent = all(reader.doc_frequency("body", stem) > COMMON_POSTINGS for stem in stems)
-            (common if frequent else rare).append(word)
+        if searcher.doc_count() > COMMON_POSTINGS and not has_syntax(text):
+            for word in text.split():
+                stems = [token.text for token in analyzer(word)]
+                if not stems:
+                    continue  # a stop word: the parser drops it as well
+                frequent = all(reader.doc_frequency("body", stem) > COMMON_POSTINGS for stem in stems)
+                (common if frequent else rare).append(word)
+        steps = [True] if any_word else [False, True]  # (whether any word will do)
         if not common:
-            return plain
-        if not rare:
-            title_and_tags = ("title", "tags")
-            return [
-                self._parser(schema, fields=title_and_tags).parse(text),
-                self._parser(schema, any_word=True, fields=title_and_tags).parse(text),
+            plans = [self._parser(schema, any_word=step).parse(text) for step in steps]
+        elif not rare:
+            plans = [
+                self._parser(schema, any_word=step, fields=("title", "tags")).parse(text) for step in steps
             ]
-        lift = self._parser(schema, any_word=True, fields=("title",)).parse(" ".join(common))
-        # (Whoosh's block-quality skipping can loop forever on AndMaybe, so search() turns
-        # it off for these; the rare words' posting lists are short, so it is not missed.)
-        return [
-            query.AndMaybe(every.parse(" ".join(rare)), lift),
-            query.AndMaybe(any_word.parse(" ".join(rare)), lift),
-        ]
+        else:
+            lift = self._parser(schema, any_word=True, fields=("title",)).parse(" ".join(common))
+            # (Whoosh's block-quality skipping can loop forever on AndMaybe, so search()
+            # turns it off for these; the rare words' posting lists are short.)
+            plans = [
+                query.AndMaybe(self._parser(schema, any_word=step).parse(" ".join(rare)), lift)
+                for step in steps
+            ]
+        return plans, heading
 
     def _filters(self, q: SearchQuery) -> list[Any]:
         filters: list[Any] = []
@@ -278,7 +381,7 @@ class WhooshEngine:
         if not text:
             return results
         searcher = self._fresh_searcher()
-        plans = self._plans(searcher, text)
+        plans, heading = self._plans(searcher, text, q.any_word)
         filters = self._filters(q)
         exclude = query.Or([query.Term("key", key) for key in q.exclude_keys]) if q.exclude_keys else None
         options = {
@@ -288,23 +391,39 @@ class WhooshEngine:
             "terms": True,
         }
         candidates: list[Any] = []
-        if plans[0] is not query.NullQuery:
+        near: dict[str, float] = {}
+        if plans[0] is query.NullQuery:
+            near = semantic(q)
+        elif q.any_word and q.vector is not None:
+            # A hint: the candidates are the threads nearest by meaning and the best title
+            # and tag matches, each then scored by the whole any-word query. Finding the
+            # best matches of that query in every body was most of a hint's time at 50,000
+            # threads, and what it added is nearly always among these.
+            headings = []
+            if heading is not query.NullQuery:
+                headings = self._marked(searcher.search(heading, **{**options, "limit": HINT_CANDIDATES}))
+            near = semantic(q, [hit["key"] for hit in headings], count=HINT_CANDIDATES)
+            keys = set(near) | {hit["key"] for hit in headings}
+            scored = query.AndMaybe(_Keys(keys), plans[-1])
+            candidates = self._marked(
+                searcher.search(scored, optimize=False, **{**options, "limit": len(keys) or 1})
+            )
+        else:
             # Every word first (precise, and fast on common words); any word when that
             # finds nothing, or at once for hints (``any_word``).
-            steps = plans[1:] if q.any_word else plans
-            for plan in steps:
+            for plan in plans:
                 hits = searcher.search(plan, optimize=not isinstance(plan, query.AndMaybe), **options)
                 if not hits.is_empty():
                     break
             # Only the scored candidates: iterating ``hits`` itself would ask for its length,
             # which makes Whoosh count every match of the query (the slowest part of a search).
             candidates = self._marked(hits)
-        lexical = {hit["key"]: hit.score for hit in candidates}
-        near = semantic(q, lexical)
-        if missing := [key for key in near if key not in lexical]:
+            near = semantic(q, [hit["key"] for hit in candidates])
+        lexical = {hit["key"]: hit.score for hit in candidates if hit.score > 0}
+        found = {hit["key"] for hit in candidates}
+        if missing := [key for key in near if key not in found]:
             # Threads found by meaning alone, filtered as the query asks.
-            by_key = query.Or([query.Term("key", key) for key in missing])
-            candidates += self._marked(searcher.search(by_key, **{**options, "limit": len(missing)}))
+            candidates += self._marked(searcher.search(_Keys(missing), **{**options, "limit": len(missing)}))
         if not candidates and plans[0] is query.NullQuery:
             results.notices.append(TOO_COMMON)
             return results

@@ -4,6 +4,7 @@ similar-question hints, reconciliation and rebuild, and absurd input."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import html5lib
 import pytest
@@ -243,7 +244,7 @@ def tiny_common_threshold(monkeypatch):
     engine = getattr(get_engine(), "lexical", get_engine())  # the engine inside the hybrid one
     yield
     if hasattr(engine, "_common"):
-        engine._common = (-1e9, set())
+        engine._common = {}
 
 
 def analyze_if_postgres():
@@ -256,7 +257,7 @@ def analyze_if_postgres():
         # (each thread's related questions), which read them before this ANALYZE.
         engine = getattr(get_engine(), "lexical", get_engine())  # the engine inside the hybrid one
         if hasattr(engine, "_common"):
-            engine._common = (-1e9, set())
+            engine._common = {}
 
 
 def test_very_common_words_only_lift_title_matches_among_what_the_rare_words_find(
@@ -318,3 +319,87 @@ def test_hints_leave_out_a_duplicate_listed_with_its_original(
     indexed(close_question, duplicate, by=member, reason="duplicate", duplicate_of=original)
     after = client.get("/questions/similar/", {"title": "two-factor codes working"}).content.decode()
     assert hinted(original) in after and hinted(duplicate) not in after
+
+
+def test_scoring_only_some_threads_gives_them_the_scores_a_full_search_does(
+    django_capture_on_commit_callbacks: Any, member: Any, category: Any
+) -> None:
+    """A hint's candidates are scored by the whole any-word query without reading all of
+    its matches (whoosh_engine._Keys): each gets exactly the score a search gives it."""
+    from whoosh import query as wq
+
+    from community.search.whoosh_engine import WhooshEngine, _Keys
+
+    for title, body in (
+        ("Invoice totals are wrong", "The invoice shows the old tax rate."),
+        ("Export invoices to CSV", "Where is the export button for invoices?"),
+        ("Tax rate per country", "Can the invoice use the customer's country?"),
+        ("Dark mode", "Nothing about money here."),
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            ask_question(author=member, title=title, body=body, category=category, tags=[])
+    engine = get_engine()
+    whoosh = getattr(engine, "lexical", engine)
+    if not isinstance(whoosh, WhooshEngine):
+        pytest.skip("Whoosh engine only")
+    searcher = whoosh._fresh_searcher()
+    words = whoosh._parser(searcher.schema, any_word=True).parse("invoice tax country")
+    full = {hit["key"]: hit.score for hit in searcher.search(words, limit=None)}
+    some = [*list(full)[:2], "question:0"]
+    only = wq.AndMaybe(_Keys(some), words)
+    scored = {hit["key"]: hit.score for hit in searcher.search(only, limit=None, optimize=False)}
+    assert scored == {key: full[key] for key in some[:2]}
+    assert len(full) == 3
+    # An edited thread is found once, as it is now; a deleted one not at all, also while
+    # its segment still holds it (a deletion committed without a merge).
+    first = Question.objects.get(pk=int(some[0].split(":")[1]))
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_question(
+            first,
+            by=member,
+            title="Invoice totals are right now",
+            body=first.body,
+            category=category,
+            tags=[],
+        )
+    writer = whoosh._index(create=True).writer()
+    writer.delete_by_term("key", some[1])
+    writer.commit(merge=False)
+    searcher = whoosh._fresh_searcher()
+    hits = [(hit["key"], hit["title"]) for hit in searcher.search(_Keys(some), limit=None)]
+    assert hits == [(some[0], "Invoice totals are right now")]
+
+
+def test_an_index_of_an_older_schema_is_rebuilt_by_the_worker(
+    django_capture_on_commit_callbacks: Any, member: Any, category: Any
+) -> None:
+    """A Whoosh index written by an earlier version (here: the key without its column) is
+    not read; search says it is unavailable until the worker's reconcile rebuilds it."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID
+
+    from community.search.selectors import UNAVAILABLE, safe_search
+    from community.search.whoosh_engine import WhooshEngine, _schema
+
+    engine = get_engine()
+    whoosh = getattr(engine, "lexical", engine)
+    if not isinstance(whoosh, WhooshEngine):
+        pytest.skip("Whoosh engine only")
+    with django_capture_on_commit_callbacks(execute=True):
+        ask_question(
+            author=member,
+            title="Refund for a double charge",
+            body="Charged twice.",
+            category=category,
+            tags=[],
+        )
+    older = _schema()
+    older.remove("key")
+    older.add("key", ID(stored=True, unique=True))
+    whoosh_index.create_in(str(whoosh.path), older)
+    whoosh._ix = None
+    assert safe_search(SearchQuery(text="refund")).notices == [UNAVAILABLE]
+    reconcile()
+    assert [hit.title for hit in safe_search(SearchQuery(text="refund")).hits] == [
+        "Refund for a double charge"
+    ]
