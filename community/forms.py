@@ -314,3 +314,33 @@ class SuspendForm(forms.Form):
         reason: str = self.cleaned_data["reason"]
         not_blank(reason, "The reason")
         return reason
+
+
+class SitePageForm(forms.Form):
+    title = forms.CharField(label="Title", strip=False, max_length=200)
+    body = BodyField(min_length=20, max_length=50_000, help_text="Markdown.")
+
+    def clean_title(self) -> str:
+        return not_blank(self.cleaned_data["title"], "Title")
+
+
+class TeamProfileForm(forms.Form):
+    job_title = forms.CharField(label="Job title", strip=False, max_length=120)
+    owns = forms.CharField(
+        label="What you look after",
+        strip=False,
+        max_length=300,
+        required=False,
+        help_text="For example: billing, invoices and refunds.",
+    )
+    bio = forms.CharField(
+        label="A few words about you",
+        strip=False,
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    listed = forms.BooleanField(label="Show my card on the team page", required=False, initial=True)
+
+    def clean_job_title(self) -> str:
+        return not_blank(self.cleaned_data["job_title"], "Job title")

@@ -157,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.header",
                 "support.context_processors.nav",
+                "support.context_processors.expectations",
             ],
         },
     },

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from community.models import Question
 from support import permissions
+from support.expectations import Expectation, expectation
 from support.forms import EscalateForm
 from support.models import OPEN_STATES, Escalation, FeedbackItem, HelpRequest
 
@@ -73,6 +74,7 @@ def question_panel(question: Question, request: HttpRequest) -> tuple[str, dict[
         and permissions.can_escalate(user, question),
         "escalate_form": EscalateForm(),
     }
+    context["promise"] = _promise(question) if asker and (is_open or pending) else None
     shows_something = is_open or pending or context["may_ask_for_help"] or context["may_escalate"] or latest
     return ("support/_question_panel.html", context) if shows_something else None
 
@@ -90,3 +92,11 @@ def feedback_panel(question: Question, request: HttpRequest) -> tuple[str, dict[
     if not public and not triager:
         return None
     return ("support/_feedback_panel.html", {"items": items if triager else public, "triager": triager})
+
+
+def _promise(question: Question) -> Expectation:
+    """What the asker can expect from support for this question (its category's policy)."""
+    from support.actions.escalations import default_policy, policies
+
+    policy = policies().get(question.category_id) or default_policy()
+    return expectation(policy, vip=question.author.is_vip)

@@ -21,6 +21,7 @@ from community.models.moderation import (
 from community.models.mvp import MvpNomination, MvpTerm, NominationStatus
 from community.models.notifications import Notification, NotificationEvent
 from community.models.outbox import OutboxItem
+from community.models.pages import PageSlug, SitePage, TeamProfile
 from community.models.posts import Answer, CloseReason, Comment, Question, QuestionStatus
 from community.models.reputation import Acceptance, BadgeAward, RankReached, ReputationEvent
 from community.models.revisions import Revision
@@ -57,6 +58,7 @@ __all__ = [
     "Notification",
     "NotificationEvent",
     "OutboxItem",
+    "PageSlug",
     "Question",
     "QuestionLink",
     "QuestionStatus",
@@ -69,7 +71,9 @@ __all__ = [
     "Revision",
     "SearchEntry",
     "SearchGap",
+    "SitePage",
     "TagInfo",
+    "TeamProfile",
     "ThreadVector",
     "Vote",
 ]

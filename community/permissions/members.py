@@ -18,6 +18,7 @@ __all__ = [
     "can_award_mvp",
     "can_capture_article",
     "can_edit_article",
+    "can_edit_site_pages",
     "can_nominate_mvp",
     "can_review_article",
     "can_see_suspension_reason",
@@ -25,6 +26,7 @@ __all__ = [
     "check_can_award_mvp",
     "check_can_capture_article",
     "check_can_edit_article",
+    "check_can_edit_site_pages",
     "check_can_nominate_mvp",
     "check_can_review_article",
 ]
@@ -89,3 +91,12 @@ def can_review_article(user: Viewer, article: Article | None = None) -> bool:
 
 def check_can_review_article(user: Viewer, article: Article | None = None) -> None:
     _require(can_review_article(user), _("Only support staff review knowledge articles."))
+
+
+def can_edit_site_pages(user: Viewer) -> bool:
+    """The guidelines, the about page and the team page are written by support staff."""
+    return can_write(user) and is_support_staff(user)
+
+
+def check_can_edit_site_pages(user: Viewer) -> None:
+    _require(can_edit_site_pages(user), _("Only support staff can edit the community's pages."))

@@ -22,11 +22,12 @@ from community.actions.closing import close_question
 from community.actions.engagement import toggle_me_too
 from community.actions.moderation import flag_post
 from community.actions.mvp import award_mvp, nominate_mvp
+from community.actions.pages import save_team_profile
 from community.actions.questions import ask_question
 from community.actions.reputation import adjust_reputation
 from community.actions.votes import cast_vote
 from community.demo_content import CATEGORIES, THREADS
-from community.models import Answer, Category, CloseReason, FlagReason, Question, Vote
+from community.models import Answer, Category, CloseReason, FlagReason, Question, TeamProfile, Vote
 from community.permissions import can_vote
 
 # Demo threads are asked this many minutes apart (see Command._spread): far enough for
@@ -45,6 +46,19 @@ PEOPLE = {
     "omar": ("omar", "Omar", None, "Agency owner", 320),
     "jules": ("jules", "Jules", None, "Developer", 140),
     "dealz": ("dealz", "Deals4U", None, "", 0),  # a new member who posts spam (not a login)
+}
+
+TEAM = {
+    "sam": (
+        "Support engineer",
+        "Billing, invoices and integrations",
+        "Sam answers what the community cannot, and makes sure no question waits too long.",
+    ),
+    "admin": (
+        "Community manager",
+        "The community guidelines, advocates and MVPs",
+        "Runs the community day to day and welcomes new members.",
+    ),
 }
 
 
@@ -70,6 +84,9 @@ class Command(BaseCommand):
                     "and her answers are the ones customers accept.",
                 )
                 award_mvp(nomination, by=people["admin"])
+            for key, (job_title, owns, bio) in TEAM.items():  # the "meet the team" cards
+                if not TeamProfile.objects.filter(user=people[key]).exists():
+                    save_team_profile(people[key], job_title=job_title, owns=owns, bio=bio, listed=True)
         self._print_logins()
 
     def _person(self, username: str, display: str, role: str | None, title: str, start: int) -> User:
