@@ -3,11 +3,14 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
+from support.views.feedback import changelog_view
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("support/", include("support.urls")),
     path("feedback/", include("support.feedback_urls")),
+    path("changelog/", changelog_view, name="changelog"),
     path("", include("community.urls")),
 ]
 if settings.ASKWELL_SERVE_MEDIA:  # uploaded avatars; off when the web server in front serves them

@@ -121,7 +121,12 @@ class FeedbackFilterForm(forms.Form):
     tag = forms.CharField(required=False, max_length=100)
     sort = forms.ChoiceField(
         required=False,
-        choices=[("demand", "Most demand"), ("age", "Newest"), ("trend", "Trending this week")],
+        choices=[
+            ("demand", "Most demand"),
+            ("cost", "Highest support cost"),
+            ("age", "Newest"),
+            ("trend", "Trending this week"),
+        ],
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 

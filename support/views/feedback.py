@@ -3,6 +3,8 @@ roadmap."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +24,7 @@ from support.querysets import feedback_with_signals, on_the_roadmap, teams_visib
 
 SORTS = {
     "demand": ("-demand", "-question__created_at"),
+    "cost": ("-escalation_count", "-question__me_too_count", "-demand"),
     "age": ("-question__created_at",),
     "trend": ("-trend", "-demand"),
 }
@@ -166,6 +169,20 @@ def release_view(request: HttpRequest, pk: int) -> HttpResponse:
     except QueueConflict:
         messages.error(request, "You were not holding it.")
     return redirect(item)
+
+
+def changelog_view(request: HttpRequest) -> HttpResponse:
+    """Public: what shipped of what customers asked for, newest first, by month, each with
+    the thread that asked for it and how many asked."""
+    shipped = on_the_roadmap().filter(status=FeedbackStatus.SHIPPED)
+    page = Paginator(shipped.order_by("-status_changed_at", "pk"), 50).get_page(request.GET.get("page") or 1)
+    months: list[tuple[Any, list[FeedbackItem]]] = []
+    for item in page:
+        month = (item.status_changed_at or item.created_at).date().replace(day=1)
+        if not months or months[-1][0] != month:
+            months.append((month, []))
+        months[-1][1].append(item)
+    return render(request, "support/changelog.html", {"months": months, "page": page, "query": {}})
 
 
 def roadmap_view(request: HttpRequest) -> HttpResponse:

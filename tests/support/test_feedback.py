@@ -309,3 +309,40 @@ def test_a_product_manager_claims_an_item_and_my_work_lists_it_with_review_items
     client.post(f"/feedback/items/{item.pk}/release/")
     item.refresh_from_db()
     assert item.assignee is None and item.state == "open"
+
+
+def test_the_inbox_sorts_by_support_cost(client, question_factory, teams, user_factory):
+    wanted = ask(question_factory, ["feature-request", "invoices"], title="Credit notes in bulk please")
+    for _ in range(4):
+        toggle_me_too(wanted, user=user_factory())  # most demand, no support cost
+    costly = ask(question_factory, ["bug", "billing"], title="Invoice PDF is blank in Firefox")
+    Question.objects.filter(pk=costly.pk).update(created_at=timezone.now() - timedelta(hours=30))
+    sweep()  # unanswered for 30 hours: escalated
+    client.force_login(teams["pm"])
+    by_demand = client.get("/feedback/").content.decode()
+    assert by_demand.index("Credit notes in bulk") < by_demand.index("Invoice PDF is blank")
+    by_cost = client.get("/feedback/?sort=cost").content.decode()
+    assert by_cost.index("Invoice PDF is blank") < by_cost.index("Credit notes in bulk")
+
+
+def test_the_changelog_lists_what_shipped_with_the_threads_that_asked(
+    client, question_factory, teams, user_factory, django_capture_on_commit_callbacks
+):
+    shipped = ask(question_factory, ["feature-request", "invoices"], title="Recurring invoices on the 31st")
+    toggle_me_too(shipped, user=user_factory())
+    planned = ask(question_factory, ["feature-request", "invoices"], title="Dark mode for invoices")
+    gone = ask(question_factory, ["feature-request", "invoices"], title="A deleted idea that shipped")
+    client.force_login(teams["pm"])
+    for question, status in ((shipped, "shipped"), (planned, "planned"), (gone, "shipped")):
+        item = FeedbackItem.objects.get(question=question)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/feedback/items/{item.pk}/", {"status": status, "response": f"Now {status}."})
+    Question.objects.filter(pk=gone.pk).update(is_deleted=True)
+    client.logout()
+    assert 'href="/changelog/"' in client.get("/").content.decode()
+    page = client.get("/changelog/").content.decode()
+    assert f'href="{shipped.get_absolute_url()}"' in page and "Now shipped." in page
+    assert "asked for by 2 customers" in page  # the asker and a "me too"
+    assert timezone.now().strftime("%B %Y") in page
+    assert "Dark mode for invoices" not in page and "A deleted idea" not in page
+    assert client.get("/changelog/?page=abc").status_code == 200

@@ -51,3 +51,20 @@ DETAIL_QUERIES = 9
 # Session, user, groups (which queues the viewer works), my open escalations with their
 # questions, my review items, my feedback items, unread notifications, review badges.
 MY_WORK_QUERIES = 8
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_the_changelog_does_not_grow_with_what_shipped(client, question_factory, n):
+    from support.models import FeedbackItem
+
+    for i in range(n):
+        question = question_factory(title=f"Shipped idea number {i}")
+        FeedbackItem.objects.create(
+            question=question, kind="idea", status="shipped", status_changed_at=timezone.now(),
+            created_at=timezone.now(), updated_at=timezone.now(),
+        )  # fmt: skip
+    assert _count(client, "/changelog/") == CHANGELOG_QUERIES
+
+
+# The page's items with their threads and teams, and their count for the pages.
+CHANGELOG_QUERIES = 2
