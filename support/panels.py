@@ -96,7 +96,6 @@ def feedback_panel(question: Question, request: HttpRequest) -> tuple[str, dict[
 
 def _promise(question: Question) -> Expectation:
     """What the asker can expect from support for this question (its category's policy)."""
-    from support.actions.escalations import default_policy, policies
+    from support.actions.escalations import policy_for
 
-    policy = policies().get(question.category_id) or default_policy()
-    return expectation(policy, vip=question.author.is_vip)
+    return expectation(policy_for(question), vip=question.author.is_vip)

@@ -102,7 +102,7 @@ class PostgresEngine:
         # websearch syntax: plain words (ANDed), "phrases", OR, -word. Words are ORed
         # for recall when all of them together match nothing.
         entries = self._filtered(q)
-        rare, common = self._split_common(text)
+        rare, common, lexemes = self._split_common(text)
         candidates: list[dict[str, Any]] = []
         near: dict[str, float] | None = None
         strict = self._websearch(text)
@@ -127,7 +127,7 @@ class PostgresEngine:
                 # A hint: the nearest threads by meaning and the best title and tag
                 # matches, each ranked by the whole any-word query (ranking every body
                 # that has one of the words was most of a hint's time at 50,000).
-                picking = self._rare_in_headings(words.replace('"', " ").split())
+                picking = self._rare_in_headings(words.replace('"', " ").split(), lexemes)
                 headings = []
                 if picking:
                     headings = self._heading_candidates(entries, " OR ".join(picking), limit=HINT_CANDIDATES)
@@ -244,8 +244,9 @@ class PostgresEngine:
         )
 
     def _heading_candidates(self, entries: Any, words: str, limit: int = CANDIDATES) -> list[dict[str, Any]]:
-        """Title/tag matches for a query of common words only: the first HEADING_CAP
-        matches found, ranked (ranking every match of such words would be the whole cost)."""
+        """Title/tag matches (for a query of common words only, and a hint's candidates by
+        words): the first HEADING_CAP matches found, ranked (ranking every match of such
+        words would be the whole cost)."""
         query = self._websearch(words)
         inner = entries.filter(heading=query).values(*FIELDS, "heading")[:HEADING_CAP]
         sql, params = inner.query.sql_with_params()
@@ -283,23 +284,18 @@ class PostgresEngine:
         self._common[column] = (time.monotonic(), lexemes)
         return lexemes
 
-    def _rare_in_headings(self, words: list[str]) -> list[str]:
+    def _rare_in_headings(self, words: list[str], lexemes: dict[str, list[str]]) -> list[str]:
         """The words found in at most HEADING_COMMON titles and tags (all of them in a
-        small community): those that pick a hint's title matches."""
+        small community): those that pick a hint's title matches. ``lexemes``: each
+        word's, from ``_split_common``."""
         common = self._common_lexemes("heading", HEADING_COMMON)
         if not common:
             return words
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT w, tsvector_to_array(to_tsvector(%s::regconfig, w)) FROM unnest(%s::text[]) AS w",
-                [CONFIG, words],
-            )
-            lexemes = dict(cursor.fetchall())
         return [w for w in words if not all(lexeme in common for lexeme in lexemes.get(w) or [""])]
 
-    def _split_common(self, text: str) -> tuple[list[str], list[str]]:
+    def _split_common(self, text: str) -> tuple[list[str], list[str], dict[str, list[str]]]:
         """The query's words, split into rare and common ones (all rare when the query has
-        syntax, or when nothing in the index is common)."""
+        syntax, or when nothing in the index is common), and each word's lexemes."""
         words = text.split()
         with connection.cursor() as cursor:
             cursor.execute(
@@ -308,10 +304,10 @@ class PostgresEngine:
             )
             lexemes = dict(cursor.fetchall())
         if not any(lexemes.values()):
-            return [], []
+            return [], [], lexemes
         common_lexemes = self._common_lexemes()
         if not common_lexemes or has_syntax(text):
-            return words, []
+            return words, [], lexemes
         rare: list[str] = []
         common: list[str] = []
         for word in words:
@@ -319,7 +315,7 @@ class PostgresEngine:
             if not found:
                 continue  # a stop word
             (common if all(lexeme in common_lexemes for lexeme in found) else rare).append(word)
-        return rare, common
+        return rare, common, lexemes
 
     def _lexemes(self, text: str) -> list[str]:
         with connection.cursor() as cursor:

@@ -317,11 +317,12 @@ class WhooshEngine:
         """
         schema = searcher.schema
         analyzer = schema["body"].analyzer
+        stems = {word: [token.text for token in analyzer(word)] for word in text.split()}
         if not has_syntax(text):
             # Stop words ("the", "how") are dropped from the title and body by their
             # analyzer, but not from tags: left in, each became a required tag of the
             # "every word" query, which then almost never matched.
-            text = " ".join(w for w in text.split() if any(True for _ in analyzer(w))) or text
+            text = " ".join(w for w in text.split() if stems[w]) or text
         reader = searcher.reader()
         heading = query.NullQuery
         # A hint's title and tag query: its words in few titles (HEADING_COMMON), without
@@ -330,7 +331,7 @@ class WhooshEngine:
             word
             for word in text.split()
             if any_word
-            and not all(reader.doc_frequency("title", t.text) > HEADING_COMMON for t in analyzer(word))
+            and not all(reader.doc_frequency("title", stem) > HEADING_COMMON for stem in stems[word])
         ]
         if few:
             heading = self._parser(schema, any_word=True, fields=TITLE_TAGS, coordination=0).parse(
@@ -340,18 +341,15 @@ class WhooshEngine:
         common: list[str] = []
         if searcher.doc_count() > COMMON_POSTINGS and not has_syntax(text):
             for word in text.split():
-                stems = [token.text for token in analyzer(word)]
-                if not stems:
+                if not stems[word]:
                     continue  # a stop word: the parser drops it as well
-                frequent = all(reader.doc_frequency("body", stem) > COMMON_POSTINGS for stem in stems)
+                frequent = all(reader.doc_frequency("body", stem) > COMMON_POSTINGS for stem in stems[word])
                 (common if frequent else rare).append(word)
         steps = [True] if any_word else [False, True]  # (whether any word will do)
         if not common:
             plans = [self._parser(schema, any_word=step).parse(text) for step in steps]
         elif not rare:
-            plans = [
-                self._parser(schema, any_word=step, fields=("title", "tags")).parse(text) for step in steps
-            ]
+            plans = [self._parser(schema, any_word=step, fields=TITLE_TAGS).parse(text) for step in steps]
         else:
             lift = self._parser(schema, any_word=True, fields=("title",)).parse(" ".join(common))
             # (Whoosh's block-quality skipping can loop forever on AndMaybe, so search()

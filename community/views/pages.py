@@ -13,11 +13,11 @@ from accounts.roles import support_staff_members
 from community import permissions
 from community.actions.pages import page, save_page, save_team_profile
 from community.forms import SitePageForm, TeamProfileForm
-from community.models import PageSlug, TeamProfile
+from community.models import PageSlug, SitePage, TeamProfile
 from community.views.helpers import invalid, viewer
 
 
-def _page_or_404(slug: str) -> object:
+def _page_or_404(slug: str) -> SitePage:
     if slug not in PageSlug.values:
         raise Http404("No such page.")
     return page(slug)
@@ -42,7 +42,7 @@ def site_page_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     permissions.check_can_edit_site_pages(viewer(request))
     context = {"page": shown}
     if request.method != "POST":
-        initial = {"title": shown.title, "body": shown.body}  # type: ignore[attr-defined]
+        initial = {"title": shown.title, "body": shown.body}
         return render(
             request, "community/site_page_form.html", {**context, "form": SitePageForm(initial=initial)}
         )
@@ -55,11 +55,7 @@ def site_page_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def team_view(request: HttpRequest) -> HttpResponse:
-    cards = (
-        TeamProfile.objects.filter(listed=True, user__in=support_staff_members())
-        .select_related("user")
-        .order_by("position", "user__username")
-    )
+    cards = TeamProfile.objects.filter(listed=True, user__in=support_staff_members()).select_related("user")
     return render(
         request,
         "community/team.html",

@@ -56,6 +56,11 @@ def policies() -> dict[int | None, Policy]:
     return found
 
 
+def policy_for(question: Question) -> Policy:
+    """The question's category's policy, or the site default."""
+    return policies().get(question.category_id) or default_policy()
+
+
 def open_escalation(
     question: Question,
     *,
@@ -72,7 +77,7 @@ def open_escalation(
     current = Escalation.objects.open().filter(question=question).first()
     if current is not None:
         return current, False
-    policy = policies().get(question.category_id) or default_policy()
+    policy = policy_for(question)
     vip = question.author.is_vip
     result = triage(
         vip=vip,

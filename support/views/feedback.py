@@ -175,7 +175,7 @@ def changelog_view(request: HttpRequest) -> HttpResponse:
     """Public: what shipped of what customers asked for, newest first, by month, each with
     the thread that asked for it and how many asked."""
     shipped = on_the_roadmap().filter(status=FeedbackStatus.SHIPPED)
-    page = Paginator(shipped.order_by("-status_changed_at", "pk"), 50).get_page(request.GET.get("page") or 1)
+    page = Paginator(shipped, 50).get_page(request.GET.get("page") or 1)  # newest first, as the roadmap
     months: list[tuple[Any, list[FeedbackItem]]] = []
     for item in page:
         month = (item.status_changed_at or item.created_at).date().replace(day=1)
