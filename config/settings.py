@@ -351,6 +351,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "support.sweep_escalations",
         "schedule": timedelta(seconds=env.int("SUPPORT_SWEEP_SECONDS", default=300)),
     },
+    "incident-sweep": {
+        "task": "support.sweep_incidents",
+        "schedule": timedelta(seconds=env.int("SUPPORT_INCIDENT_SWEEP_SECONDS", default=300)),
+    },
     "feedback-digests": {
         "task": "support.build_digests",
         "schedule": timedelta(seconds=env.int("SUPPORT_DIGEST_SWEEP_SECONDS", default=900)),

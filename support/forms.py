@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -8,7 +9,7 @@ from accounts.models import User
 from accounts.roles import SUPPORT_STAFF
 from community.forms import not_blank
 from community.models import Category
-from support.models import EscalationState, FeedbackStatus, ProductTeam
+from support.models import EscalationState, FeedbackStatus, IncidentStage, IncidentState, ProductTeam
 
 
 class EscalateForm(forms.Form):
@@ -46,6 +47,50 @@ class ReplyForm(forms.Form):
 
     def clean_body(self) -> str:
         return not_blank(self.cleaned_data["body"], "The reply")
+
+
+class IncidentStatusForm(forms.Form):
+    stage = forms.ChoiceField(choices=IncidentStage.choices, label="Stage")
+    body = forms.CharField(
+        label="Official status (public, on every grouped thread)",
+        min_length=2,
+        max_length=5000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_body(self) -> str:
+        return not_blank(self.cleaned_data["body"], "The status")
+
+
+class IncidentTitleForm(forms.Form):
+    title = forms.CharField(label="Title (public once a status is posted)", max_length=200, strip=False)
+
+    def clean_title(self) -> str:
+        return not_blank(self.cleaned_data["title"], "The title")
+
+
+class IncidentThreadForm(forms.Form):
+    question = forms.CharField(label="Thread to add (its address or number)", max_length=500)
+
+    def clean_question(self) -> int:
+        text = self.cleaned_data["question"].strip()
+        found = re.search(r"/questions/(\d{1,18})(?!\d)", text) or re.fullmatch(r"#?(\d{1,18})", text)
+        if not found:
+            raise forms.ValidationError("Give the thread's address (…/questions/123/…) or its number.")
+        return int(found.group(1))
+
+
+class IncidentFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        choices=[
+            ("", "Open"),
+            *[(value, label) for value, label in IncidentState.choices if value != "open"],
+            ("all", "All"),
+        ],
+        required=False,
+    )
+    page = forms.IntegerField(min_value=1, max_value=100000, required=False)
 
 
 class StateForm(forms.Form):

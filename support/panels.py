@@ -18,7 +18,7 @@ from community.models import Question
 from support import permissions
 from support.expectations import Expectation, expectation
 from support.forms import EscalateForm
-from support.models import OPEN_STATES, Escalation, FeedbackItem, HelpRequest
+from support.models import OPEN_STATES, Escalation, FeedbackItem, HelpRequest, Incident, IncidentThread
 
 # The thread's own query (Question.objects.for_page()) carries these, so a thread that
 # support has never touched costs its page no query here.
@@ -92,6 +92,36 @@ def feedback_panel(question: Question, request: HttpRequest) -> tuple[str, dict[
     if not public and not triager:
         return None
     return ("support/_feedback_panel.html", {"items": items if triager else public, "triager": triager})
+
+
+def incident_annotations() -> dict[str, Any]:
+    latest = IncidentThread.objects.filter(question=OuterRef("pk")).order_by("-incident__detected_at", "-pk")
+    return {"support_incident_id": Subquery(latest.values("incident_id")[:1])}
+
+
+def incident_panel(question: Question, request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    """The official status of the incident grouping this thread, for everyone (nothing
+    until staff post one); support staff also get a link to the incident."""
+    incident_id = _known(
+        question,
+        "support_incident_id",
+        lambda: (
+            IncidentThread.objects.filter(question=question)
+            .order_by("-incident__detected_at", "-pk")
+            .values_list("incident_id", flat=True)
+            .first()
+        ),
+    )
+    if incident_id is None:
+        return None
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        return None
+    status = incident.updates.select_related("author").first()
+    staff = permissions.can_work_queue(request.user)
+    if status is None and not staff:
+        return None
+    return ("support/_incident_panel.html", {"incident": incident, "status": status, "staff_view": staff})
 
 
 def _promise(question: Question) -> Expectation:

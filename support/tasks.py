@@ -6,6 +6,7 @@ from celery import shared_task
 
 from support.actions.digests import retry_webhooks, run_digests
 from support.actions.escalations import sweep
+from support.actions.incidents import sweep_incidents
 
 
 @shared_task(name="support.sweep_escalations")
@@ -21,3 +22,8 @@ def build_digests_task() -> int:
 @shared_task(name="support.retry_webhooks")
 def retry_webhooks_task() -> int:
     return retry_webhooks()
+
+
+@shared_task(name="support.sweep_incidents")
+def sweep_incidents_task() -> dict[str, int]:
+    return sweep_incidents()

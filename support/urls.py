@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support.views import dashboard, escalations
+from support.views import dashboard, escalations, incidents
 
 app_name = "support"
 
@@ -15,6 +15,17 @@ urlpatterns = [
     path("escalations/<int:pk>/state/", escalations.state_view, name="state"),
     path("escalations/<int:pk>/note/", escalations.note_view, name="note"),
     path("escalations/<int:pk>/reply/", escalations.reply_view, name="reply"),
+    path("incidents/", incidents.incidents_view, name="incidents"),
+    path("incidents/<int:pk>/", incidents.incident_view, name="incident"),
+    path("incidents/<int:pk>/status/", incidents.status_view, name="incident_status"),
+    path("incidents/<int:pk>/resolve/", incidents.resolve_view, name="incident_resolve"),
+    path("incidents/<int:pk>/title/", incidents.title_view, name="incident_title"),
+    path("incidents/<int:pk>/threads/", incidents.add_thread_view, name="incident_add_thread"),
+    path(
+        "incidents/<int:pk>/threads/<int:question_id>/remove/",
+        incidents.remove_thread_view,
+        name="incident_remove_thread",
+    ),
     path("questions/<int:pk>/need-help/", escalations.need_help_view, name="need_help"),
     path("questions/<int:pk>/escalate/", escalations.escalate_view, name="escalate"),
 ]

@@ -19,6 +19,8 @@ class NotificationEvent(models.TextChoices):
     ESCALATION_BREACHED = "escalation_breached", "Escalation past its due time"
     FEEDBACK_STATUS = "feedback_status", "Product feedback status"
     MODERATED = "moderated", "A moderator acted on your post"
+    INCIDENT_OPENED = "incident_opened", "Possible incident"
+    INCIDENT_RESOLVED = "incident_resolved", "Incident resolved"
 
 
 class Notification(models.Model):

@@ -144,30 +144,37 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+def post_signed(url: str, secret: str, body: bytes, *, delivery: str) -> tuple[int | None, str]:
+    """POST a JSON body signed with the endpoint's secret: the HTTP status (None when no
+    answer came) and the error, if any. Never raises for the network's failures."""
+    request = urllib.request.Request(  # noqa: S310 (the team's own configured https/http URL)
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "X-Askwell-Signature": signature(secret, body),
+            "X-Askwell-Delivery": delivery,
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return response.status, ""
+    except urllib.error.HTTPError as failure:
+        return failure.code, f"HTTP {failure.code}"
+    except (urllib.error.URLError, OSError, ValueError) as failure:
+        return None, str(failure)[:500]
+
+
 def post_webhook(digest: Digest, *, now: datetime | None = None) -> WebhookDelivery:
     """One delivery attempt, logged whatever happens."""
     now = now or timezone.now()
     team = digest.team
     body = json.dumps({"digest_id": digest.pk, **digest.content}, sort_keys=True).encode()
     attempt = digest.deliveries.count() + 1
-    request = urllib.request.Request(  # noqa: S310 (the team's own configured https/http URL)
-        team.webhook_url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "X-Askwell-Signature": signature(team.webhook_secret, body),
-            "X-Askwell-Delivery": f"{digest.pk}-{attempt}",
-        },
+    status, error = post_signed(
+        team.webhook_url, team.webhook_secret, body, delivery=f"{digest.pk}-{attempt}"
     )
-    status, error = None, ""
-    try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
-            status = response.status
-    except urllib.error.HTTPError as failure:
-        status, error = failure.code, f"HTTP {failure.code}"
-    except (urllib.error.URLError, OSError, ValueError) as failure:
-        error = str(failure)[:500]
     succeeded = status is not None and 200 <= status < 300
     delivery = WebhookDelivery.objects.create(
         digest=digest, attempt=attempt, at=now, url=team.webhook_url, status_code=status, error=error,

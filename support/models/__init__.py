@@ -21,6 +21,17 @@ from support.models.feedback import (
     TriageState,
     WebhookDelivery,
 )
+from support.models.incidents import (
+    GroupedBy,
+    Incident,
+    IncidentSignal,
+    IncidentStage,
+    IncidentState,
+    IncidentThread,
+    IncidentTrigger,
+    IncidentUpdate,
+    ToneReading,
+)
 
 __all__ = [
     "OPEN_STATES",
@@ -33,11 +44,20 @@ __all__ = [
     "FeedbackItem",
     "FeedbackKind",
     "FeedbackStatus",
+    "GroupedBy",
     "HelpRequest",
     "HelpRequestKind",
+    "Incident",
+    "IncidentSignal",
+    "IncidentStage",
+    "IncidentState",
+    "IncidentThread",
+    "IncidentTrigger",
+    "IncidentUpdate",
     "InternalNote",
     "ProductTeam",
     "SlaPolicy",
+    "ToneReading",
     "TriageState",
     "WebhookDelivery",
 ]

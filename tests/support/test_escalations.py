@@ -328,6 +328,14 @@ def test_the_demo_has_escalations_in_the_queue(client, capsys):
     inbox = client.get("/feedback/").content.decode()
     assert "recurring invoices on the last day of the month" in inbox and "Planned" in inbox
     assert "Feedback inbox" in inbox
+    client.force_login(User.objects.get(username="sam"))
+    incidents = client.get("/support/incidents/").content.decode()
+    assert "Surge of new questions" in incidents
+    blank = Question.objects.get(title="Blank PDF when I export an invoice")
+    assert (
+        "Invoice PDFs generated since 9:00 come out blank"
+        in client.get(blank.get_absolute_url()).content.decode()
+    )
 
 
 def test_the_demo_team_gets_a_digest_with_its_feedback_in_it(

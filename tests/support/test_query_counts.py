@@ -68,3 +68,38 @@ def test_the_changelog_does_not_grow_with_what_shipped(client, question_factory,
 
 # The page's items with their threads and teams, and their count for the pages.
 CHANGELOG_QUERIES = 2
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_the_incident_pages_do_not_grow_with_incidents_threads_or_statuses(
+    client, question_factory, support_agent, n
+):
+    from support.actions.incidents import add_thread, post_status
+    from support.models import Incident, IncidentTrigger
+
+    now = timezone.now()
+    for i in range(n):
+        incident = Incident.objects.create(
+            title=f"Incident {i}", key=f"questions|tag:t{i}", detected_at=now, last_grouped_at=now
+        )
+        IncidentTrigger.objects.create(
+            incident=incident, series=f"tag:t{i}", signal="questions", first_at=now, last_at=now, count=9,
+            peak=9, baseline=1, z=8,
+        )  # fmt: skip
+        add_thread(incident, question_factory())
+        post_status(incident, by=support_agent, stage="investigating", body=f"Looking {i}")
+    first = Incident.objects.order_by("pk").first()
+    for _ in range(n):
+        add_thread(first, question_factory())
+    client.force_login(support_agent)
+    assert _count(client, "/support/incidents/") == INCIDENTS_QUERIES
+    assert _count(client, f"/support/incidents/{first.pk}/") == INCIDENT_QUERIES
+
+
+# Session, user, groups; the page's incidents (count + rows with team and thread counts)
+# and their triggers; unread notifications; review badges.
+INCIDENTS_QUERIES = 8
+# Session, user, groups; the incident with its team; triggers; the chart's events; the
+# threads with their questions; the statuses (current and history); unread
+# notifications; review badges.
+INCIDENT_QUERIES = 10

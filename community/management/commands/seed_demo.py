@@ -153,6 +153,10 @@ class Command(BaseCommand):
         votes = Vote.objects.filter(Q(question=question) | Q(answer__question=question)).order_by("pk")
         for i, vote_id in enumerate(votes.values_list("pk", flat=True)):
             Vote.objects.filter(pk=vote_id).update(created_at=asked + timedelta(seconds=150 + 10 * i))
+        # "I have this too" in the hour after, not all at once (the incident sweep would
+        # rightly see a surge in the demo's categories).
+        for i, pk in enumerate(question.me_toos.order_by("pk").values_list("pk", flat=True)):
+            question.me_toos.filter(pk=pk).update(created_at=asked + timedelta(minutes=5 + 7 * i))
 
     def _moderation(self, people: dict[str, User], categories: dict[str, Category]) -> None:
         """Work for the review queues: a new member's spam, hidden at once by three members'

@@ -1,6 +1,7 @@
 """Demo support data for `make run` (after seed_demo): an escalation swept for a breached
-SLA, a VIP customer's that an advocate escalated, and an Invoicing product team (priya)
-with a feature request that has a public status. Idempotent."""
+SLA, a VIP customer's that an advocate escalated, an Invoicing product team (priya)
+with a feature request that has a public status, and an incident the signals sweep
+opened for a surge of invoice questions, with sam's official status. Idempotent."""
 
 from __future__ import annotations
 
@@ -18,7 +19,16 @@ from community.actions.questions import ask_question
 from community.models import Category, Question
 from support.actions.escalations import request_help, sweep
 from support.actions.feedback import set_status
-from support.models import Escalation, FeedbackItem, FeedbackStatus, HelpRequestKind, ProductTeam
+from support.actions.incidents import post_status, sweep_incidents
+from support.models import (
+    Escalation,
+    FeedbackItem,
+    FeedbackStatus,
+    HelpRequestKind,
+    Incident,
+    IncidentStage,
+    ProductTeam,
+)
 
 
 class Command(BaseCommand):
@@ -29,9 +39,9 @@ class Command(BaseCommand):
             return
         people = {
             u.username: u
-            for u in User.objects.filter(username__in=["casey", "omar", "ava", "priya", "jules"])
+            for u in User.objects.filter(username__in=["casey", "omar", "ava", "priya", "jules", "sam"])
         }
-        if len(people) < 5:
+        if len(people) < 6:
             self.stderr.write("Run seed_demo first: the demo people are missing.")
             return
         category = Category.objects.order_by("position").first()
@@ -60,6 +70,7 @@ class Command(BaseCommand):
         counts = sweep()
         self.stdout.write(f"Demo escalations: {counts}")
         self._feedback(people, category)
+        self._incident(people, category)
 
     def _feedback(self, people: dict[str, User], category: Category | None) -> None:
         team, _ = ProductTeam.objects.get_or_create(
@@ -99,3 +110,49 @@ class Command(BaseCommand):
         FeedbackItem.objects.filter(pk=item.pk).update(created_at=yesterday, status_changed_at=yesterday)
         item.history.update(at=yesterday)
         idea.me_toos.update(created_at=yesterday)
+
+    def _incident(self, people: dict[str, User], category: Category | None) -> None:
+        """A tag asked about for weeks, then nine questions about blank invoice PDFs within
+        the last hour: the sweep opens an incident, and sam posts what support knows."""
+        with transaction.atomic():
+            old = ask_question(
+                author=people["jules"],
+                title="How do I void an invoice I sent by mistake?",
+                body="I sent an invoice to the wrong client. Can I cancel it?",
+                category=category,
+                tags=["invoices"],
+            )
+            weeks_ago = timezone.now() - timedelta(days=20)
+            Question.objects.filter(pk=old.pk).update(created_at=weeks_ago, last_activity_at=weeks_ago)
+            askers = [people[name] for name in ("casey", "omar", "jules", "ava")]
+            for i, problem in enumerate(SURGE):
+                asked = ask_question(
+                    author=askers[i % len(askers)], title=problem, body=f"{problem}. It worked yesterday.",
+                    category=category, tags=["invoices"],
+                )  # fmt: skip
+                at = timezone.now() - timedelta(minutes=55 - 6 * i)
+                Question.objects.filter(pk=asked.pk).update(created_at=at, last_activity_at=at)
+        counts = sweep_incidents()
+        self.stdout.write(f"Demo incidents: {counts}")
+        incident = Incident.objects.filter(state="open").first()
+        if incident is not None:
+            post_status(
+                incident,
+                by=people["sam"],
+                stage=IncidentStage.IDENTIFIED,
+                body="Invoice PDFs generated since 9:00 come out blank. The fix is being deployed; "
+                "your invoices themselves are fine and can be downloaded again once it is out.",
+            )
+
+
+SURGE = [
+    "Invoice PDF download shows a blank page",
+    "Blank PDF when I export an invoice",
+    "My invoices download as empty PDFs",
+    "Invoice PDF is empty since this morning",
+    "Exported invoice PDF has no content",
+    "PDF of invoice 1043 is blank",
+    "Clients say the invoice PDF attachment is empty",
+    "Empty invoice PDFs after today's update",
+    "Invoice PDF export broken: white page",
+]
