@@ -220,6 +220,9 @@ def main() -> int:
         )
         if args.hybrid:
             embed_for_bench(docs, vectors)
+    started = time.perf_counter()
+    if lexical.compact():  # as a rebuild ends (community/actions/search.py)
+        print(f"  merged the index into one segment in {time.perf_counter() - started:.1f} s")
     if args.hybrid:
         from django.conf import settings
 

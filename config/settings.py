@@ -473,6 +473,9 @@ COMMUNITY_SEARCH_ENGINE = env.str("COMMUNITY_SEARCH_ENGINE", default="whoosh")
 COMMUNITY_SEARCH_INDEX_DIR = Path(
     env.str("COMMUNITY_SEARCH_INDEX_DIR", default=str(VAR_DIR / "search-index"))
 )
+# The reconcile job merges the index's segments when there are more than this (Whoosh;
+# a rebuild always ends with one): each one adds to every query's time.
+COMMUNITY_SEARCH_MAX_PARTS = env.int("COMMUNITY_SEARCH_MAX_PARTS", default=2)
 # Meaning beside words (community/search/hybrid.py): a sentence-embedding model on the
 # CPU, from installed packages, nothing downloaded. Off, or without the model, search is
 # lexical only (the admin says which).

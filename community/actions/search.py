@@ -237,7 +237,8 @@ def reconcile(*, batch: int = 500) -> dict[str, int]:
     missing = sum(1 for key in live if key not in indexed)
     if rewritten or gone:
         pagecache.bump()
-    return {"missing": missing, "removed": len(gone)}
+    compacted = engine.compact(settings.COMMUNITY_SEARCH_MAX_PARTS)
+    return {"missing": missing, "removed": len(gone), "compacted": int(compacted)}
 
 
 def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
@@ -259,6 +260,7 @@ def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = N
                 progress(done, total)
     engine.index(pending)
     done += len(pending)
+    engine.compact()  # one segment: what searches read fastest
     pagecache.bump()
     if progress:
         progress(done, total)

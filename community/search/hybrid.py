@@ -49,6 +49,9 @@ class HybridEngine:
     def versions(self) -> dict[str, str]:
         return self.lexical.versions()
 
+    def compact(self, parts: int = 1) -> bool:
+        return self.lexical.compact(parts)
+
     def clear(self) -> None:
         self.lexical.clear()
         vectors.clear()

@@ -92,6 +92,10 @@ class PostgresEngine:
     def versions(self) -> dict[str, str]:
         return dict(SearchEntry.objects.values_list("key", "version"))
 
+    def compact(self, parts: int = 1) -> bool:
+        """Nothing to merge: PostgreSQL keeps one table and its indexes (autovacuum tidies)."""
+        return False
+
     def clear(self) -> None:
         SearchEntry.objects.all().delete()
 

@@ -8,17 +8,22 @@ command) creates a missing index; a reader that finds none raises ``IndexMissing
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from array import array
+from bisect import bisect_left
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.utils.html import escape
-from whoosh import highlight, index, matching, qparser, query
+from whoosh import index, matching, qparser, query, writing
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.lang import porter
 
 from community.search import IndexMissing, SearchDocument, SearchHit, SearchQuery, SearchResults
 from community.search.hybrid import HINT_CANDIDATES, semantic
@@ -72,16 +77,63 @@ def _same(schema: Schema, wanted: Schema) -> bool:
     )
 
 
-class _MarkFormatter(highlight.Formatter):
-    """Escapes all text and wraps matches in <mark> (the snippet is user content)."""
+_WORD = re.compile(r"\w+(?:\.?\w+)*")  # the words StemmingAnalyzer's tokenizer finds
+SURROUND = 60  # characters of context before and after the first and last match
 
-    between = " … "
 
-    def _text(self, text: str) -> str:
-        return str(escape(text))
+@lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    return porter.stem(word.lower())
 
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+def _marked_html(text: str, terms: set[str], *, passages: int = 0) -> str:
+    """``text`` as escaped HTML with each word whose stem is one of ``terms`` wrapped in
+    <mark> (the words the title or body analyzer would have indexed); with ``passages``,
+    only that many passages of about SNIPPET_CHARS around the matches, best first by how
+    many different words they match, in reading order, joined by " … ". Empty when no
+    word matches. Whoosh's highlighter does the same by analysing the text into tokens,
+    which cost a search page of 20 hits 13 ms of its time at 50,000 threads."""
+    spans = [m.span() for m in _WORD.finditer(text) if _stem(m.group()) in terms] if terms else []
+    if not spans:
+        return ""
+    if not passages:
+        return _mark(text, spans, 0, len(text))
+    groups: list[list[tuple[int, int]]] = []
+    for span in spans:
+        if groups and span[1] - groups[-1][0][0] <= SNIPPET_CHARS - 2 * SURROUND:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    best = sorted(
+        groups, key=lambda group: (-len({_stem(text[a:b]) for a, b in group}), -len(group), group[0][0])
+    )[:passages]
+    parts = []
+    for group in sorted(best, key=lambda group: group[0][0]):
+        start, end = max(0, group[0][0] - SURROUND), min(len(text), group[-1][1] + SURROUND)
+        if start > 0 and (space := text.find(" ", start, group[0][0])) != -1:
+            start = space + 1  # from a word's start
+        if end < len(text) and (space := text.rfind(" ", group[-1][1], end)) != -1:
+            end = space  # to a word's end
+        parts.append(_mark(text, group, start, end).strip())
+    return " … ".join(parts)
+
+
+def _mark(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    out, at = [], start
+    for a, b in spans:
+        out.append(f"{escape(text[at:a])}<mark>{escape(text[a:b])}</mark>")
+        at = b
+    out.append(str(escape(text[at:end])))
+    return "".join(out)
+
+
+def _matched(hit: Any) -> dict[str, set[str]]:
+    """The words of the query a hit matched, by field (as indexed: stems)."""
+    found: dict[str, set[str]] = {}
+    if hit.results.has_matched_terms():
+        for field, term in hit.matched_terms():
+            found.setdefault(field, set()).add(term.decode() if isinstance(term, bytes) else str(term))
+    return found
 
 
 def _no_phrases_on_tags(node: Any) -> Any:
@@ -153,6 +205,47 @@ def _key_docnums(reader: Any) -> dict[str, int]:
                 _DOCNUMS.clear()
             _DOCNUMS[segid] = found
     return found
+
+
+def _skip_to(self: Any, targetid: Any) -> None:
+    """``W3LeafMatcher.skip_to`` with a binary search of the block's ids where Whoosh
+    steps through them one at a time (the same position, found in log n steps). Scoring a
+    hint's candidates skips through every query word's postings to each of them: the
+    one-at-a-time stepping was a fifth of that time at 50,000 threads."""
+    if not self.is_active():
+        raise matching.ReadTooFar
+    if targetid <= self.id():
+        return
+    if targetid > self._maxid:
+        self._skip_to_block(lambda: targetid > self._maxid)
+        if not self.is_active():
+            return
+    if self._ids is None:
+        self._read_ids()
+    self._i = bisect_left(self._ids, targetid, self._i)
+    if self._i >= self._blocklength:  # only if a block's ids end below its max id
+        self._next_block()
+
+
+W3LeafMatcher.skip_to = _skip_to
+
+
+def _merge_beside_the_largest(writer: Any, segments: list[Any]) -> list[Any]:
+    """A Whoosh merge policy: every segment but the largest into one, or all into one once
+    the others hold a quarter as many documents as the largest."""
+    from whoosh.reading import SegmentReader
+
+    largest = max(segments, key=lambda segment: segment.doc_count_all())
+    others = [segment for segment in segments if segment is not largest]
+    if sum(segment.doc_count_all() for segment in others) * 4 >= largest.doc_count_all():
+        others, kept = segments, []
+    else:
+        kept = [largest]
+    for segment in others:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return kept
 
 
 class _Parser:
@@ -269,6 +362,21 @@ class WhooshEngine:
         with self._index(create=True).reader() as reader:
             return {fields["key"]: fields.get("version", "") for fields in reader.all_stored_fields()}
 
+    def compact(self, parts: int = 1) -> bool:
+        """Merge segments when there are more than ``parts`` (True when it did). A query
+        opens a matcher per word and field in every segment: the six segments a rebuild of
+        50,000 threads left cost a hint a quarter of its time. With ``parts`` of two or
+        more, the small segments the worker's commits leave beside the big one are merged
+        into one (seconds), and everything into one only once they add up to a quarter of
+        the big one (about three minutes at 50,000 threads); searches go on meanwhile."""
+        ix = self._index(create=True)
+        with ix.reader() as reader:
+            if len(reader.leaf_readers()) <= parts:
+                return False
+        writer = ix.writer(limitmb=128)
+        writer.commit(mergetype=writing.OPTIMIZE if parts <= 1 else _merge_beside_the_largest)
+        return True
+
     def clear(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         with self._lock:
@@ -321,8 +429,18 @@ class WhooshEngine:
         if not has_syntax(text):
             # Stop words ("the", "how") are dropped from the title and body by their
             # analyzer, but not from tags: left in, each became a required tag of the
-            # "every word" query, which then almost never matched.
-            text = " ".join(w for w in text.split() if stems[w]) or text
+            # "every word" query, which then almost never matched. A word with the same
+            # stems as an earlier one ("question questions") adds nothing but time.
+            seen: set[tuple[str, ...]] = set()
+            kept = []
+            for word in text.split():
+                if stems[word] and tuple(stems[word]) not in seen:
+                    seen.add(tuple(stems[word]))
+                    kept.append(word)
+            text = " ".join(kept) or text
+        # One word: no coordination factor (it changes no ranking then, and without it
+        # Whoosh can skip low scores: "question" alone took 110 ms at 50,000 threads).
+        coordination = 0.9 if len(text.split()) > 1 else 0
         reader = searcher.reader()
         heading = query.NullQuery
         # A hint's title and tag query: its words in few titles (HEADING_COMMON), without
@@ -347,9 +465,14 @@ class WhooshEngine:
                 (common if frequent else rare).append(word)
         steps = [True] if any_word else [False, True]  # (whether any word will do)
         if not common:
-            plans = [self._parser(schema, any_word=step).parse(text) for step in steps]
+            plans = [
+                self._parser(schema, any_word=step, coordination=coordination).parse(text) for step in steps
+            ]
         elif not rare:
-            plans = [self._parser(schema, any_word=step, fields=TITLE_TAGS).parse(text) for step in steps]
+            plans = [
+                self._parser(schema, any_word=step, fields=TITLE_TAGS, coordination=coordination).parse(text)
+                for step in steps
+            ]
         else:
             lift = self._parser(schema, any_word=True, fields=("title",)).parse(" ".join(common))
             # (Whoosh's block-quality skipping can loop forever on AndMaybe, so search()
@@ -399,11 +522,11 @@ class WhooshEngine:
             # threads, and what it added is nearly always among these.
             headings = []
             if heading is not query.NullQuery:
-                headings = self._marked(searcher.search(heading, **{**options, "limit": HINT_CANDIDATES}))
+                headings = self._scored(searcher.search(heading, **{**options, "limit": HINT_CANDIDATES}))
             near = semantic(q, [hit["key"] for hit in headings], count=HINT_CANDIDATES)
             keys = set(near) | {hit["key"] for hit in headings}
             scored = query.AndMaybe(_Keys(keys), plans[-1])
-            candidates = self._marked(
+            candidates = self._scored(
                 searcher.search(scored, optimize=False, **{**options, "limit": len(keys) or 1})
             )
         else:
@@ -415,13 +538,13 @@ class WhooshEngine:
                     break
             # Only the scored candidates: iterating ``hits`` itself would ask for its length,
             # which makes Whoosh count every match of the query (the slowest part of a search).
-            candidates = self._marked(hits)
+            candidates = self._scored(hits)
             near = semantic(q, [hit["key"] for hit in candidates])
         lexical = {hit["key"]: hit.score for hit in candidates if hit.score > 0}
         found = {hit["key"] for hit in candidates}
         if missing := [key for key in near if key not in found]:
             # Threads found by meaning alone, filtered as the query asks.
-            candidates += self._marked(searcher.search(_Keys(missing), **{**options, "limit": len(missing)}))
+            candidates += self._scored(searcher.search(_Keys(missing), **{**options, "limit": len(missing)}))
         if not candidates and plans[0] is query.NullQuery:
             results.notices.append(TOO_COMMON)
             return results
@@ -436,12 +559,11 @@ class WhooshEngine:
         start = (q.page - 1) * q.per_page
         for hit in ranked[start : start + q.per_page]:
             excerpt = hit.get("excerpt", "")
-            snippet = (q.snippets and hit.highlights("body", text=excerpt, top=2)) or str(
+            matched = _matched(hit) if q.snippets else {}
+            snippet = _marked_html(excerpt, matched.get("body", set()), passages=2) or str(
                 escape(excerpt[:SNIPPET_CHARS])
             )
-            title_html = (q.snippets and hit.highlights("title", top=1, minscore=0)) or str(
-                escape(hit["title"])
-            )
+            title_html = _marked_html(hit["title"], matched.get("title", set())) or str(escape(hit["title"]))
             results.hits.append(
                 SearchHit(
                     key=hit["key"],
@@ -463,10 +585,8 @@ class WhooshEngine:
         return results
 
     @staticmethod
-    def _marked(hits: Any) -> list[Any]:
-        """The scored hits, set to highlight matches as escaped HTML with <mark>."""
-        hits.formatter = _MarkFormatter()
-        hits.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+    def _scored(hits: Any) -> list[Any]:
+        """The scored hits (only those: iterating the results would count every match)."""
         return [hits[i] for i in range(hits.scored_length())]
 
     def _suggest(self, searcher: Any, text: str) -> str:

@@ -17,7 +17,7 @@ from community.actions.questions import ask_question, delete_question, edit_ques
 from community.actions.search import rebuild, reconcile
 from community.models import Category, Question
 from community.search import SearchQuery, get_engine
-from tests.corpora import unsafe_parts
+from tests.corpora import naughty_strings, unsafe_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +185,36 @@ def test_rebuild_command_indexes_everything_with_progress(question_factory, caps
     assert "Indexed 3 thread(s)." in capsys.readouterr().out
     assert len(search("exports")) == 3
     assert rebuild() == 3
+
+
+def _segments() -> int:
+    from django.conf import settings
+    from whoosh import index
+
+    with index.open_dir(str(settings.COMMUNITY_SEARCH_INDEX_DIR)).reader() as reader:
+        return len(reader.leaf_readers())
+
+
+def test_rebuild_leaves_one_segment_and_reconcile_merges_the_small_ones(question_factory, settings):
+    from community.actions.search import document_for
+
+    for n in range(20):
+        question_factory(title=f"Thread number {n} about exports")
+    rebuild(batch=5)
+    assert _segments() == 1  # four batches, then merged
+    engine = get_engine()
+    for n in range(3):  # the worker's commits, one thread each: a segment each
+        later = question_factory(title=f"Later thread {n} about exports")
+        engine.index([document_for(Question.objects.get(pk=later.pk))])
+    assert _segments() == 4
+    before = sorted(search("exports", per_page=50))
+    settings.COMMUNITY_SEARCH_MAX_PARTS = 2
+    assert reconcile()["compacted"] == 1
+    assert _segments() == 2  # the big one kept, the three small ones merged (cheap)
+    assert reconcile()["compacted"] == 0
+    assert sorted(search("exports", per_page=50)) == before  # nothing lost or changed
+    assert engine.compact() and _segments() == 1
+    assert sorted(search("exports", per_page=50)) == before
 
 
 def test_a_broken_index_does_not_break_the_pages(client, question, monkeypatch):
@@ -403,3 +433,26 @@ def test_an_index_of_an_older_schema_is_rebuilt_by_the_worker(
     assert [hit.title for hit in safe_search(SearchQuery(text="refund")).hits] == [
         "Refund for a double charge"
     ]
+
+
+def test_snippets_mark_the_stems_escape_everything_and_keep_two_passages():
+    from community.search.whoosh_engine import _marked_html
+
+    assert _marked_html("Exporting <b>invoices</b> & more", {"export", "invoic"}) == (
+        "<mark>Exporting</mark> &lt;b&gt;<mark>invoices</mark>&lt;/b&gt; &amp; more"
+    )
+    assert _marked_html("nothing here", {"export"}) == ""
+    text = (
+        ("alpha " * 40)
+        + "export here "
+        + ("beta " * 60)
+        + "invoice there "
+        + ("gamma " * 60)
+        + "export again"
+    )
+    snippet = _marked_html(text, {"export", "invoic"}, passages=2)
+    assert snippet.count(" … ") == 1  # two passages of the three
+    assert "<mark>export</mark> here" in snippet and "<mark>invoice</mark> there" in snippet
+    assert len(snippet.replace("<mark>", "").replace("</mark>", "")) <= 2 * 220 + 3
+    for naughty in naughty_strings()[:200]:
+        assert unsafe_parts(f"<p>{_marked_html(naughty + ' export', {'export'}, passages=2)}</p>") == []
