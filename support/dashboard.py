@@ -18,11 +18,19 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from accounts.roles import SUPPORT_STAFF
+from accounts.roles import ADVOCATE, SUPPORT_STAFF
 from community.actions.gaps import week_of
-from community.models import Answer, DeflectionEvent, DeflectionKind, Question, SearchGap
+from community.models import (
+    Answer,
+    Article,
+    ArticleFeedback,
+    DeflectionEvent,
+    DeflectionKind,
+    Question,
+    SearchGap,
+)
 from community.models.deflection import OUTCOMES
-from support.models import Escalation, EscalationReason
+from support.models import Escalation, EscalationReason, Incident
 from support.querysets import first_official_comment_at, first_on_question
 
 BACKLOG_BUCKETS = [("under 4 h", 4), ("4–24 h", 24), ("1–3 days", 72), ("over 3 days", None)]
@@ -59,6 +67,9 @@ class WeekRow:
     deflected: int = 0
     asked_anyway: int = 0
     potential: int = 0
+    incidents: int = 0  # detected that week
+    articles: int = 0  # knowledge articles written that week
+    helpful: int = 0  # "this helped" votes on articles that week
 
     @property
     def attempts(self) -> int:
@@ -90,6 +101,24 @@ class Dashboard:
     deflection: dict[str, int] = field(default_factory=dict)
     days: list[DayRow] = field(default_factory=list)
     weeks: list[WeekRow] = field(default_factory=list)
+    # Value: crises seen early, knowledge gleaned, what advocates carry.
+    incidents_detected: int = 0
+    minutes_to_status: list[float] = field(default_factory=list)  # first signal → first official status
+    articles_created: int = 0
+    articles_helpful: int = 0  # the helpful votes those articles have had
+    articles_not_helpful: int = 0
+    helpful_votes: int = 0  # helpful votes cast in the period, on any article
+    accepted_community: int = 0  # accepted community answers written in the period
+    accepted_advocates: int = 0  # of those, written by advocates
+
+    @property
+    def minutes_to_status_median(self) -> float | None:
+        found = percentile(self.minutes_to_status, 0.5)
+        return None if found is None else round(found)
+
+    @property
+    def advocate_share(self) -> float | None:
+        return rate(self.accepted_advocates, self.accepted_community)
 
     @property
     def outcomes(self) -> WeekRow:
@@ -230,7 +259,55 @@ def measure(start: datetime, end: datetime, *, now: datetime | None = None) -> D
     ]
     board.deflection = _deflection(start, end)
     board.weeks = _weeks(start, end)
+    _value(board, start, end)
     return board
+
+
+def _value(board: Dashboard, start: datetime, end: datetime) -> None:
+    """Incidents detected and how soon staff said something, articles written and how
+    helpful readers found them, and the advocates' share of accepted answers."""
+    weeks = {row.week: row for row in board.weeks}
+
+    def week(at: datetime) -> WeekRow:
+        monday = week_of(at)
+        return weeks.setdefault(monday, WeekRow(monday))
+
+    for detected, first_status in Incident.objects.filter(
+        detected_at__gte=start, detected_at__lt=end
+    ).values_list("detected_at", "first_status_at"):
+        board.incidents_detected += 1
+        week(detected).incidents += 1
+        if first_status is not None:
+            board.minutes_to_status.append(max(0.0, (first_status - detected).total_seconds() / 60))
+    for created, helpful, not_helpful in Article.objects.filter(
+        is_deleted=False, created_at__gte=start, created_at__lt=end
+    ).values_list("created_at", "helpful_count", "not_helpful_count"):
+        board.articles_created += 1
+        board.articles_helpful += helpful
+        board.articles_not_helpful += not_helpful
+        week(created).articles += 1
+    for voted in ArticleFeedback.objects.filter(
+        helpful=True, created_at__gte=start, created_at__lt=end
+    ).values_list("created_at", flat=True):
+        board.helpful_votes += 1
+        week(voted).helpful += 1
+    advocate = Q(author__reputation__gte=settings.COMMUNITY_ADVOCATE_RANK_THRESHOLD) | Q(
+        author__groups__name=ADVOCATE
+    )
+    accepted = (
+        Answer.objects.filter(
+            is_deleted=False,
+            import_site__isnull=True,
+            is_official=False,
+            question__accepted_answer=F("pk"),
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .exclude(_staff_q("author"))
+        .aggregate(all=Count("pk", distinct=True), advocates=Count("pk", filter=advocate, distinct=True))
+    )
+    board.accepted_community, board.accepted_advocates = accepted["all"], accepted["advocates"]
+    board.weeks = [weeks[key] for key in sorted(weeks)]
 
 
 def _weeks(start: datetime, end: datetime) -> list[WeekRow]:

@@ -70,6 +70,17 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             stacked=True,
             nonce=str(request.csp_nonce),  # type: ignore[attr-defined]
         ),
+        "value": series_chart(
+            "bar",
+            [row.week.strftime("%b %-d") for row in board.weeks],
+            {
+                "Incidents detected": [row.incidents for row in board.weeks],
+                "Articles written": [row.articles for row in board.weeks],
+                "Helpful votes on articles": [row.helpful for row in board.weeks],
+            },
+            title="Crises seen early and knowledge gleaned, per week",
+            nonce=str(request.csp_nonce),  # type: ignore[attr-defined]
+        ),
         "backlog": series_chart(
             "bar",
             [label for label, _ in board.backlog],
@@ -107,10 +118,31 @@ def _csv(board: Dashboard) -> HttpResponse:
         ("first reply, staff, median hours", board.first_reply("staff", 0.5)),
         ("first reply, staff, p90 hours", board.first_reply("staff", 0.9)),
         *[(f"deflection events: {label}", count) for label, count in board.deflection.items()],
+        ("deflection outcomes: successful", board.outcomes.deflected),
+        ("deflection outcomes: failed (asked anyway)", board.outcomes.asked_anyway),
+        ("deflection outcomes: potential", board.outcomes.potential),
+        ("estimated cost saved", board.outcomes.saved),
+        ("incidents detected", board.incidents_detected),
+        ("incidents with an official status", len(board.minutes_to_status)),
+        ("first signal to first official status, median minutes", board.minutes_to_status_median),
+        ("knowledge articles written", board.articles_created),
+        ("helpful votes on those articles", board.articles_helpful),
+        ("not helpful votes on those articles", board.articles_not_helpful),
+        ("helpful votes on any article in the period", board.helpful_votes),
+        ("accepted community answers", board.accepted_community),
+        ("of those, by advocates", board.accepted_advocates),
+        ("advocates' share of accepted community answers", board.advocate_share),
     ]:
         writer.writerow(
             [name, "" if value is None else (round(value, 4) if isinstance(value, float) else value)]
         )
+    writer.writerow([])
+    writer.writerow(["week", "successful", "failed", "potential", "incidents", "articles", "helpful votes"])
+    for week in board.weeks:
+        writer.writerow([
+            week.week.isoformat(), week.deflected, week.asked_anyway, week.potential, week.incidents,
+            week.articles, week.helpful,
+        ])  # fmt: skip
     writer.writerow([])
     writer.writerow(["top community answerer", "username", "accepted", "answers"])
     for answerer in board.top_answerers:

@@ -55,7 +55,8 @@ def test_the_dashboard_reports_deflection_reply_times_and_escalations(client, su
     assert "1 of 3 solved without staff" in page
     assert "1 escalated" in page
     charts = re.findall(r"<svg.*?</svg>", page, flags=re.S)
-    assert len(charts) == 3 and not any("<script" in chart for chart in charts)  # per day, per week, backlog
+    # Per day, deflection outcomes per week, value per week, backlog.
+    assert len(charts) == 4 and not any("<script" in chart for chart in charts)
     assert "Helpful Hana" in page
     rows = list(
         csv.reader(io.StringIO(client.get("/support/dashboard/?period=7&format=csv").content.decode()))
@@ -92,9 +93,10 @@ def test_the_dashboard_query_count_does_not_grow_with_questions(client, support_
 
 # Session, user, groups; the period's questions (one query with their first replies and
 # escalations); questions accepted from staff; breaches; open escalations; top answerers;
-# deflection events; their outcome classes per week; unread notifications; the header's
-# review-queue badges.
-DASHBOARD_QUERIES = 12
+# deflection events; their outcome classes per week; the value section's incidents,
+# articles, helpful votes and accepted answers by advocates; unread notifications; the
+# header's review-queue badges.
+DASHBOARD_QUERIES = 16
 
 
 def test_percentiles_interpolate_like_a_spreadsheet():
@@ -155,3 +157,47 @@ def test_the_dashboard_shows_each_weeks_outcome_classes_rate_and_cost_saved(
     assert this_week == ["3", "1", "0", "75 %", "USD 60"]
     assert ["1", "0", "1", "50 %", "USD 20"] in cells.values()
     assert "<svg" in section  # the weekly chart
+
+
+def test_the_dashboard_shows_the_value_of_the_period_with_a_chart_and_csv(
+    client, support_agent, question_factory, user_factory, member
+):
+    from community.models import Article, ArticleFeedback
+    from support.actions.incidents import post_status
+    from support.models import Incident
+
+    now = timezone.now()
+    for minutes_late in (20, 40, None):
+        incident = Incident.objects.create(
+            title="Surge", key=f"questions|tag:t{minutes_late}", detected_at=now - timedelta(hours=3),
+            last_grouped_at=now,
+        )  # fmt: skip
+        if minutes_late is not None:
+            post_status(incident, by=support_agent, stage="investigating", body="Looking")
+            Incident.objects.filter(pk=incident.pk).update(
+                first_status_at=incident.detected_at + timedelta(minutes=minutes_late)
+            )
+    article = Article.objects.create(
+        title="Export invoices", summary="How", body="Body", body_html="<p>Body</p>", author=support_agent,
+        created_at=now, updated_at=now, review_by=now.date() + timedelta(days=90), helpful_count=2,
+    )  # fmt: skip
+    for voter in (member, user_factory()):
+        ArticleFeedback.objects.create(article=article, user=voter, helpful=True, created_at=now)
+    advocate = user_factory(reputation=1500)
+    for author in (advocate, user_factory(reputation=5)):
+        question = question_factory()
+        accept_answer(post_answer(question, author=author, body="Try the export menu."), by=question.author)
+    client.force_login(support_agent)
+    html = client.get("/support/dashboard/", {"period": 30}).content.decode()
+    section = html.split('id="value-heading"')[1].split("</section>")[0]
+    assert "<dt>Incidents detected</dt><dd>3</dd>" in section
+    assert "30 min" in section and "median, 2 with a status" in section
+    assert "<dt>Articles written</dt><dd>1</dd>" in section and "2 helpful" in section
+    assert "1 of 2 accepted community answers" in section and "50 %" in section
+    assert "<svg" in section
+    download = client.get("/support/dashboard/", {"period": 30, "format": "csv"}).content.decode()
+    rows = {row[0]: row[1] for row in csv.reader(io.StringIO(download)) if len(row) == 2}
+    assert rows["incidents detected"] == "3"
+    assert rows["first signal to first official status, median minutes"] == "30"
+    assert rows["helpful votes on any article in the period"] == "2"
+    assert rows["advocates' share of accepted community answers"] == "0.5"
