@@ -102,6 +102,12 @@ class QuestionForm(forms.Form):
         label="Category", queryset=Category.objects.all(), empty_label="Choose a category"
     )
     tags = TagsField(label="Tags")
+    private = forms.BooleanField(
+        label="Private: only you and support staff can see it",
+        required=False,
+        help_text="For account details, invoices or anything personal. It is not searchable and "
+        "the community will not see it.",
+    )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,6 +137,10 @@ class QuestionForm(forms.Form):
 
 class QuestionEditForm(QuestionForm):
     summary = forms.CharField(label="Edit summary", required=False, max_length=300)
+    private = None  # type: ignore[assignment]  # staff change a thread's privacy on its page
+
+
+PRIVATE_POST = "Private: only the asker, support staff and you can see it"
 
 
 class AnswerForm(forms.Form):
@@ -138,10 +148,12 @@ class AnswerForm(forms.Form):
         min_length=settings.COMMUNITY_ANSWER_MIN_LENGTH,
         max_length=settings.COMMUNITY_BODY_MAX_LENGTH,
     )
+    private = forms.BooleanField(label=PRIVATE_POST, required=False)
 
 
 class AnswerEditForm(AnswerForm):
     summary = forms.CharField(label="Edit summary", required=False, max_length=300)
+    private = None  # type: ignore[assignment]  # set when posting, not by editing
 
 
 class CommentForm(forms.Form):
@@ -150,6 +162,11 @@ class CommentForm(forms.Form):
         min_length=settings.COMMUNITY_COMMENT_MIN_LENGTH,
         max_length=settings.COMMUNITY_COMMENT_MAX_LENGTH,
     )
+    private = forms.BooleanField(label=PRIVATE_POST, required=False)
+
+
+class PrivacyForm(forms.Form):
+    private = forms.BooleanField(required=False)
 
 
 class VoteForm(forms.Form):

@@ -38,6 +38,7 @@ ANSWER_RULES = (
     permissions.can_redact,
     permissions.can_flag,
     permissions.can_comment,
+    lambda user, answer: permissions.can_post_privately(user, answer.question),
 )
 COMMENT_RULES = (permissions.can_delete, permissions.can_restore, permissions.can_flag)
 
@@ -74,13 +75,15 @@ def answer_key(answer: Any, question: Any, user: Any, path: str) -> str:
     now = timezone.now()
     comments = tuple(
         (
-            c.pk, c.is_deleted, c.is_official, c.body_html, _member(c.author), c.created_at.isoformat(),
-            timesince(c.created_at, now), _imported(c), tuple(rule(user, c) for rule in COMMENT_RULES),
+            c.pk, c.is_deleted, c.is_official, c.is_private, c.body_html, _member(c.author),
+            c.created_at.isoformat(), timesince(c.created_at, now), _imported(c),
+            tuple(rule(user, c) for rule in COMMENT_RULES),
         )
         for c in answer.visible_comments
     )  # fmt: skip
     parts = (
-        answer.pk, answer.is_deleted, answer.is_official, answer.helped_asker_at is not None,
+        answer.pk, answer.is_deleted, answer.is_official, answer.is_private, question.is_private,
+        answer.helped_asker_at is not None,
         answer.body_html, answer.score, answer.created_at.isoformat(),
         answer.edited_at and answer.edited_at.isoformat(),
         answer.edited_at and timesince(answer.edited_at, now),

@@ -41,12 +41,17 @@ class SoftDeletableQuerySet(models.QuerySet):
     from everyone but moderators, who can restore them."""
 
     def visible_to(self, user: Viewer) -> Self:
-        if permissions.can_see_deleted(user):
-            return self
-        return self.filter(is_deleted=False).in_visible_threads()
+        rows = (
+            self if permissions.can_see_deleted(user) else self.filter(is_deleted=False).in_visible_threads()
+        )
+        return rows if permissions.can_see_private(user) else rows.not_private_to(user)
 
     def in_visible_threads(self) -> Self:
         """Rows whose thread is not deleted either (only answers and comments have one)."""
+        return self
+
+    def not_private_to(self, user: Viewer) -> Self:
+        """Without the private rows this user may not see (posts; articles are public)."""
         return self
 
     def live(self) -> Self:
@@ -54,7 +59,15 @@ class SoftDeletableQuerySet(models.QuerySet):
         return self.filter(is_deleted=False)
 
 
+def _asked_by(user: Viewer, thread: str) -> Q:
+    """The rows of threads this user asked (none for a visitor)."""
+    return Q(**{f"{thread}author_id": user.pk}) if user.is_authenticated else Q(pk__in=[])
+
+
 class QuestionQuerySet(SoftDeletableQuerySet):
+    def not_private_to(self, user: Viewer) -> Self:
+        return self.filter(Q(is_private=False) | _asked_by(user, ""))
+
     def for_listing(self) -> Self:
         return self.select_related("author", "category").prefetch_related("tags", "author__groups")
 
@@ -110,12 +123,29 @@ class AnswerQuerySet(SoftDeletableQuerySet):
     def in_visible_threads(self) -> Self:
         return self.filter(question__is_deleted=False)
 
+    def not_private_to(self, user: Viewer) -> Self:
+        mine = Q(author_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+        asker = _asked_by(user, "question__")
+        return self.filter(Q(question__is_private=False) | asker).filter(Q(is_private=False) | mine | asker)
+
 
 class CommentQuerySet(SoftDeletableQuerySet):
     def in_visible_threads(self) -> Self:
         on_question = Q(question__isnull=False, question__is_deleted=False)
         on_answer = Q(answer__isnull=False, answer__is_deleted=False, answer__question__is_deleted=False)
         return self.filter(on_question | on_answer)
+
+    def not_private_to(self, user: Viewer) -> Self:
+        mine = Q(author_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+        asker = _asked_by(user, "question__") | _asked_by(user, "answer__question__")
+        answer_mine = Q(answer__author_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+        thread_public = Q(question__is_private=False) | Q(answer__question__is_private=False)
+        answer_public = Q(answer__isnull=True) | Q(answer__is_private=False) | answer_mine
+        return (
+            self.filter(thread_public | asker)
+            .filter(answer_public | asker)
+            .filter(Q(is_private=False) | mine | asker)
+        )
 
 
 class ArticleQuerySet(SoftDeletableQuerySet):
@@ -267,6 +297,9 @@ def question_page(question: Question, viewer: Viewer) -> QuestionPage:
     for link in QuestionLink.objects.filter(Q(source=question) | Q(target=question)).select_related(
         "source", "target"
     ):
+        other = link.target if link.source_id == question.pk else link.source
+        if other.is_private and not (permissions.can_see_private(viewer) or other.author_id == viewer.pk):
+            continue  # a private thread's title is its asker's and staff's only
         if link.source_id == question.pk and not link.target.is_deleted:
             label = "Duplicate of" if link.kind == "duplicate" else "Linked"
             page.links.append((label, link.target))

@@ -41,6 +41,7 @@ urlpatterns = [
     path("questions/<int:pk>/", questions.question_redirect_view, name="question_redirect"),
     path("questions/<int:pk>/edit/", questions.question_edit_view, name="question_edit"),
     path("questions/<int:pk>/delete/", questions.question_delete_view, name="question_delete"),
+    path("questions/<int:pk>/privacy/", questions.privacy_view, name="privacy"),
     path("questions/<int:pk>/restore/", questions.question_restore_view, name="question_restore"),
     path("questions/<int:pk>/revisions/", questions.question_revisions_view, name="question_revisions"),
     path("questions/<int:pk>/answer/", posts.answer_create_view, name="answer_create"),

@@ -59,6 +59,17 @@ def _fast_settings(settings: Any, tmp_path: Any) -> Any:
 
 
 @pytest.fixture
+def run(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+    """Run an action, then its after-commit work (the outbox handlers), as in production."""
+
+    def run(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def user_factory(db: Any) -> Callable[..., User]:
     def make(
         *, username: str | None = None, roles: tuple[str, ...] = (), reputation: int = 1, **fields: Any

@@ -25,13 +25,17 @@ from community.reputation import Reason
 
 
 @transaction.atomic
-def post_answer(question: Question, *, author: User, body: str, official: bool = False) -> Answer:
+def post_answer(
+    question: Question, *, author: User, body: str, official: bool = False, private: bool = False
+) -> Answer:
     """Create an answer, count it, follow the question, and queue the followers' notice.
     ``official``: support staff answering for the company (shown as "Official"). The same
     text from the same author moments ago (a double submit) returns that answer instead."""
     permissions.check_can_answer(author, question)
     if official:
         permissions.check_can_post_officially(author)
+    if private:  # only the author, the asker and support staff will see it
+        permissions.check_can_post_privately(author, question)
     now = timezone.now()
     # The question's row lock serialises answers to it (votes and close votes take the
     # same lock first), so a form sent twice at once sees its first copy and returns it.
@@ -46,6 +50,7 @@ def post_answer(question: Question, *, author: User, body: str, official: bool =
         body_html=render_markdown(body),
         created_at=now,
         is_official=official,
+        is_private=private,
     )
     record_revision(answer, author=author, at=now)
     Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1, last_activity_at=now)
@@ -53,7 +58,8 @@ def post_answer(question: Question, *, author: User, body: str, official: bool =
     outbox.record("notify.answer_posted", {"answer_id": answer.pk})
     queue_reindex(question.pk)
     thread_event("answer_posted", question, by=author, post=answer)
-    queue_new_post(answer)
+    if not (private or question.is_private):  # not the community moderators' to read
+        queue_new_post(answer)
     return answer
 
 

@@ -17,12 +17,16 @@ from community.querysets import resubmitted
 
 
 @transaction.atomic
-def add_comment(post: Question | Answer, *, author: User, body: str, official: bool = False) -> Comment:
+def add_comment(
+    post: Question | Answer, *, author: User, body: str, official: bool = False, private: bool = False
+) -> Comment:
     """Add a comment and queue notices to the thread's followers and the answer's author.
     ``official``: a support staff comment for the company (counts as a first reply)."""
     permissions.check_can_comment(author, post)
     if official:
         permissions.check_can_post_officially(author)
+    if private:  # only the author, the asker and support staff will see it
+        permissions.check_can_post_privately(author, post.thread)
     now = timezone.now()
     target = {"question": post} if isinstance(post, Question) else {"answer": post}
     Question.objects.select_for_update().filter(pk=post.thread.pk).first()  # as answers do
@@ -36,6 +40,7 @@ def add_comment(post: Question | Answer, *, author: User, body: str, official: b
         body_html=render_markdown(body),
         created_at=now,
         is_official=official,
+        is_private=private,
     )
     question = post.thread
     activity: dict[str, object] = {"last_activity_at": now}

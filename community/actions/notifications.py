@@ -18,7 +18,16 @@ from django.utils import timezone
 from accounts.mail import header_safe
 from accounts.models import User
 from community.actions import outbox
-from community.models import Answer, BadgeAward, Comment, Follow, MvpTerm, Notification, NotificationEvent
+from community.models import (
+    Answer,
+    BadgeAward,
+    Comment,
+    Follow,
+    MvpTerm,
+    Notification,
+    NotificationEvent,
+    Question,
+)
 
 logger = logging.getLogger("askwell.notifications")
 
@@ -78,6 +87,23 @@ def email_notification(notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
 
 
+def readers_of(users: Iterable[User], post: Question | Answer | Comment) -> list[User]:
+    """Those of ``users`` who may read ``post``: everyone for a public post in a public
+    thread; for a private one, only those ``visible_to`` lets see it (its author, the
+    asker, support staff), so a notification never carries it to anyone else."""
+    users = list(users)
+    answer = post.answer if isinstance(post, Comment) else post if isinstance(post, Answer) else None
+    private = (
+        (post.thread.is_private if not isinstance(post, Question) else post.is_private)
+        or post.is_private
+        or bool(answer is not None and answer.is_private)
+    )
+    if not private:
+        return users
+    model = type(post)
+    return [user for user in users if model.objects.visible_to(user).filter(pk=post.pk).exists()]
+
+
 def _followers_except(question_id: int, *excluded: int) -> list[User]:
     follower_ids = Follow.objects.filter(question_id=question_id).exclude(user_id__in=excluded)
     return list(User.objects.filter(pk__in=follower_ids.values("user_id"), is_active=True))
@@ -89,7 +115,7 @@ def notify_answer_posted(payload: dict[str, Any]) -> None:
     if answer is None or answer.is_deleted or answer.question.is_deleted:
         return
     notify(
-        _followers_except(answer.question_id, answer.author_id),
+        readers_of(_followers_except(answer.question_id, answer.author_id), answer),
         event=NotificationEvent.ANSWER_POSTED,
         actor=answer.author,
         target=answer,
@@ -115,7 +141,7 @@ def notify_comment_posted(payload: dict[str, Any]) -> None:
         recipients = [user for user in recipients if user.pk != comment.answer.author_id]
         recipients.append(comment.answer.author)
     notify(
-        recipients,
+        readers_of(recipients, comment),
         event=NotificationEvent.COMMENT_POSTED,
         actor=comment.author,
         target=comment,
@@ -135,7 +161,7 @@ def notify_answer_accepted(payload: dict[str, Any]) -> None:
     if accepter is not None and accepter.pk == answer.author_id:
         return
     notify(
-        [answer.author],
+        readers_of([answer.author], answer),
         event=NotificationEvent.ANSWER_ACCEPTED,
         actor=accepter,
         target=answer,

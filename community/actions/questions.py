@@ -22,10 +22,12 @@ from community.querysets import resubmitted
 
 @transaction.atomic
 def ask_question(
-    *, author: User, title: str, body: str, category: Category | None, tags: list[str]
+    *, author: User, title: str, body: str, category: Category | None, tags: list[str], private: bool = False
 ) -> Question:
     """Create a question (revision 1) and make its author follow it. The same title and
-    text from the same author moments ago (a double submit) returns that question."""
+    text from the same author moments ago (a double submit) returns that question.
+    ``private``: visible only to the asker and support staff (never indexed, listed or
+    reviewed by the community's moderators)."""
     permissions.check_can_write(author)
     now = timezone.now()
     User.objects.select_for_update().filter(pk=author.pk).first()  # one author's asks in turn
@@ -41,6 +43,7 @@ def ask_question(
         created_at=now,
         last_activity_at=now,
         asker_active_at=now,
+        is_private=private,
     )
     permissions.check_can_use_tags(author, tags)
     question.tags.set(tags)
@@ -48,8 +51,23 @@ def ask_question(
     follow_question(question, user=author)
     queue_reindex(question.pk)
     thread_event("question_asked", question, by=author)
-    queue_new_post(question)
+    if not private:  # the first-posts queue is the community's moderators': not theirs to read
+        queue_new_post(question)
     return question
+
+
+@transaction.atomic
+def set_privacy(question: Question, *, private: bool, by: User) -> bool:
+    """Support staff make a thread private (only its asker and staff see it) or public
+    again; the search index and the feedback routing follow. True when it changed. (Not
+    in the moderators' audit log: its readers may not see the thread.)"""
+    permissions.check_can_change_privacy(by)
+    changed = Question.objects.filter(pk=question.pk, is_private=not private).update(is_private=private)
+    question.is_private = private
+    if changed:
+        queue_reindex(question.pk)
+        thread_event("question_edited", question, by=by)
+    return bool(changed)
 
 
 @transaction.atomic

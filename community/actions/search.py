@@ -59,7 +59,7 @@ def _plain(rendered_html: str) -> str:
 def _answers_of(question: Question) -> list[Answer]:
     answers = getattr(question, "indexed_answers", None)
     if answers is None:
-        answers = list(question.answers.filter(is_deleted=False))
+        answers = list(question.answers.filter(is_deleted=False, is_private=False))
     return answers
 
 
@@ -76,13 +76,16 @@ def thread_version(question: Question) -> str:
             question.answer_count,
             question.score,
             question.is_deleted,
+            question.is_private,
+            len(_answers_of(question)),  # public answers: one made private changes it
             max((answer.score for answer in _answers_of(question)), default=0),
         )
     )
 
 
 def document_for(question: Question) -> SearchDocument:
-    """The search document of a thread: the question and its visible answers."""
+    """The search document of a thread: the question and its public answers (a private
+    thread is never indexed)."""
     answers = _answers_of(question)
     body = "\n\n".join([_plain(question.body_html), *(_plain(a.body_html) for a in answers)])
     return SearchDocument(
@@ -137,7 +140,9 @@ def _articles() -> Any:
 
 def _threads() -> Any:
     visible_answers = Prefetch(
-        "answers", queryset=Answer.objects.filter(is_deleted=False), to_attr="indexed_answers"
+        "answers",
+        queryset=Answer.objects.filter(is_deleted=False, is_private=False),
+        to_attr="indexed_answers",
     )
     # django-stubs cannot see taggit's manager as prefetchable; it is.
     return Question.objects.select_related("category").prefetch_related("tags", visible_answers)  # type: ignore[misc]
@@ -154,7 +159,7 @@ def apply_reindex(payload: dict[str, Any]) -> None:
         pagecache.bump()
         return
     question = _threads().filter(pk=payload["question_id"]).first()
-    if question is None or question.is_deleted:
+    if question is None or question.is_deleted or question.is_private:
         get_engine().remove([f"question:{payload['question_id']}"])
     else:
         get_engine().index([document_for(question)])
@@ -169,7 +174,7 @@ def apply_reindex(payload: dict[str, Any]) -> None:
 @outbox.handler("search.index_many")
 def apply_reindex_many(payload: dict[str, Any]) -> None:
     ids = payload["question_ids"]
-    threads = list(_threads().filter(pk__in=ids, is_deleted=False))
+    threads = list(_threads().filter(pk__in=ids, is_deleted=False, is_private=False))
     engine = get_engine()
     engine.index([document_for(question) for question in threads])
     gone = set(ids) - {question.pk for question in threads}
@@ -188,7 +193,8 @@ def refresh_related(question_ids: list[int]) -> dict[int, list[str]]:
     the question (its page reads them; it never searches). Returns the keys per thread."""
     now = timezone.now()
     found: dict[int, list[str]] = {}
-    for question in Question.objects.filter(pk__in=question_ids, is_deleted=False).only("pk", "title"):
+    threads = Question.objects.filter(pk__in=question_ids, is_deleted=False, is_private=False)
+    for question in threads.only("pk", "title"):
         hits = related_to(question)
         found[question.pk] = [hit.key for hit in hits]
         Question.objects.filter(pk=question.pk).update(related_keys=found[question.pk], related_at=now)
@@ -200,7 +206,7 @@ def refresh_stale_related(*, batch: int) -> int:
     COMMUNITY_RELATED_MAX_AGE_HOURS (new threads elsewhere may belong in it), oldest first."""
     due = timezone.now() - timedelta(hours=settings.COMMUNITY_RELATED_MAX_AGE_HOURS)
     stale = (
-        Question.objects.filter(is_deleted=False)
+        Question.objects.filter(is_deleted=False, is_private=False)
         .filter(Q(related_at__isnull=True) | Q(related_at__lt=due))
         .order_by(F("related_at").asc(nulls_first=True), "pk")
         .values_list("pk", flat=True)[:batch]
@@ -212,12 +218,11 @@ def reconcile(*, batch: int = 500) -> dict[str, int]:
     """Compare the index with the database; add missing, rewrite stale, drop deleted."""
     engine = get_engine()
     indexed = engine.versions()
-    live = {
-        f"question:{pk}": pk for pk in Question.objects.filter(is_deleted=False).values_list("pk", flat=True)
-    }
+    public = Question.objects.filter(is_deleted=False, is_private=False)
+    live = {f"question:{pk}": pk for pk in public.values_list("pk", flat=True)}
     stale_or_missing = []
     rewritten = 0
-    for question in _threads().filter(is_deleted=False).iterator(chunk_size=batch):
+    for question in _threads().filter(is_deleted=False, is_private=False).iterator(chunk_size=batch):
         if indexed.get(f"question:{question.pk}") != thread_version(question):
             rewritten += 1
             stale_or_missing.append(document_for(question))
@@ -246,11 +251,14 @@ def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = N
     engine = get_engine()
     engine.clear()
     total = (
-        Question.objects.filter(is_deleted=False).count() + Article.objects.filter(is_deleted=False).count()
+        Question.objects.filter(is_deleted=False, is_private=False).count()
+        + Article.objects.filter(is_deleted=False).count()
     )
     done = 0
     pending: list[SearchDocument] = [document_for_article(article) for article in _articles()]
-    for question in _threads().filter(is_deleted=False).order_by("pk").iterator(chunk_size=batch):
+    for question in (
+        _threads().filter(is_deleted=False, is_private=False).order_by("pk").iterator(chunk_size=batch)
+    ):
         pending.append(document_for(question))
         if len(pending) >= batch:
             engine.index(pending)

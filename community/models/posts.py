@@ -104,6 +104,10 @@ class Question(SoftDeletable, MarkdownBody, Imported):
     # page view never searches; related_at None: not worked out yet (none shown).
     related_keys = models.JSONField(default=list, blank=True, editable=False)
     related_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Visible only to its asker and support staff (account details, invoices): never in
+    # search, lists, related threads, feedback or anyone else's notifications
+    # (querysets.visible_to decides, once). Set by the asker, changed by staff.
+    is_private = models.BooleanField(default=False)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -177,6 +181,8 @@ class Answer(SoftDeletable, MarkdownBody, Imported):
     is_official = models.BooleanField(default=False)
     # The asker said this official answer helped (support resolves its escalation on it).
     helped_asker_at = models.DateTimeField(null=True, blank=True)
+    # Visible only to its author, the thread's asker and support staff.
+    is_private = models.BooleanField(default=False)
 
     objects = AnswerQuerySet.as_manager()
 
@@ -213,6 +219,8 @@ class Comment(SoftDeletable, MarkdownBody, Imported):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
     created_at = models.DateTimeField(db_index=True)
     is_official = models.BooleanField(default=False)
+    # Visible only to its author, the thread's asker and support staff.
+    is_private = models.BooleanField(default=False)
 
     objects = CommentQuerySet.as_manager()
 

@@ -22,10 +22,15 @@ if TYPE_CHECKING:
 
 # Roles are answered here too (``permissions.is_advocate(user)``), as they always were.
 __all__ = [
+    "can_change_privacy",
     "can_moderate",
+    "can_post_privately",
     "can_see_deleted",
+    "can_see_private",
     "can_use_admin",
     "can_write",
+    "check_can_change_privacy",
+    "check_can_post_privately",
     "check_can_write",
     "holds",
     "is_advocate",
@@ -48,6 +53,33 @@ def is_moderator(user: Viewer) -> bool:
 def can_see_deleted(user: Viewer) -> bool:
     """Deleted posts stay visible to moderators, who can undelete them."""
     return is_moderator(user)
+
+
+def can_see_private(user: Viewer) -> bool:
+    """Every private post (account details, invoices): support staff. Others see only the
+    private posts of threads they asked and the ones they wrote (``querysets.visible_to``)."""
+    return is_support_staff(user)
+
+
+def can_post_privately(user: Viewer, question: Question) -> bool:
+    """Marking an answer or comment private ("only the asker and support staff"): the
+    thread's asker and support staff. Any member may ask a private question."""
+    return can_write(user) and (is_support_staff(user) or question.author_id == user.pk)
+
+
+def check_can_post_privately(user: Viewer, question: Question) -> None:
+    _require(
+        can_post_privately(user, question), _("Only the asker and support staff can post privately here.")
+    )
+
+
+def can_change_privacy(user: Viewer) -> bool:
+    """Making a whole thread private or public again: support staff."""
+    return can_write(user) and is_support_staff(user)
+
+
+def check_can_change_privacy(user: Viewer) -> None:
+    _require(can_change_privacy(user), _("Only support staff can make a thread private or public."))
 
 
 def _locked_for(user: Viewer, post: Post) -> bool:

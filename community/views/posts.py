@@ -61,7 +61,12 @@ def answer_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error("body", message)
         return render_question(request, question, answer_form=form, status=429)
     try:
-        answer = post_answer(question, author=viewer(request), body=form.cleaned_data["body"])
+        answer = post_answer(
+            question,
+            author=viewer(request),
+            body=form.cleaned_data["body"],
+            private=form.cleaned_data["private"],
+        )
     except PermissionDenied as refused:  # closed or locked meanwhile: say so, keep the text
         form.add_error("body", str(refused))
         return render_question(request, question, answer_form=form, status=403)
@@ -125,7 +130,9 @@ def comment_create_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
         context = {"form": form, "question": post.thread, "post": post, "kind": kind}
         return render(request, "community/comment_form.html", context, status=429)
     try:
-        comment = add_comment(post, author=viewer(request), body=form.cleaned_data["body"])
+        comment = add_comment(
+            post, author=viewer(request), body=form.cleaned_data["body"], private=form.cleaned_data["private"]
+        )
     except PermissionDenied as refused:  # e.g. the thread was locked meanwhile: keep the text
         form.add_error("body", str(refused))
         context = {"form": form, "question": post.thread, "post": post, "kind": kind}

@@ -12,7 +12,7 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +24,7 @@ from accounts.actions import update_profile
 from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.ranks import next_rank, progress_to_next
+from community import permissions
 from community.actions.member_data import delete_account, export_data
 from community.actions.suspensions import lift_suspension, suspend_member
 from community.charts import cumulative_by_day, reputation_chart
@@ -41,7 +42,13 @@ def profile_view(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User.objects.prefetch_related("groups"), username=username, is_active=True)
     questions, answers = profile_activity(member, viewer=request.user)
     badges = BadgeAward.objects.filter(user=member).order_by("badge", "qualifier")
-    ledger = ReputationEvent.objects.filter(user=member).select_related("question", "answer__question")[:20]
+    ledger = ReputationEvent.objects.filter(user=member).select_related("question", "answer__question")
+    if not (request.user.pk == member.pk or permissions.can_see_private(request.user)):
+        # A private thread's title is its asker's and staff's only.
+        ledger = ledger.exclude(
+            Q(question__is_private=True) | Q(answer__question__is_private=True) | Q(answer__is_private=True)
+        )
+    ledger = ledger[:20]
     today = timezone.now().date()
     start = max(member.date_joined.date(), today - timedelta(days=CHART_DAYS))
     daily = dict(

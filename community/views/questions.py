@@ -15,9 +15,15 @@ from taggit.models import Tag
 
 from community import permissions
 from community.actions.gaps import record_asked_after_searching
-from community.actions.questions import ask_question, delete_question, edit_question, restore_question
+from community.actions.questions import (
+    ask_question,
+    delete_question,
+    edit_question,
+    restore_question,
+    set_privacy,
+)
 from community.diffs import revision_diffs
-from community.forms import QuestionEditForm, QuestionFilterForm, QuestionForm
+from community.forms import PrivacyForm, QuestionEditForm, QuestionFilterForm, QuestionForm
 from community.models import (
     Answer,
     Category,
@@ -168,6 +174,21 @@ def question_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.visible_to(user), pk=pk)
     restore_question(question, by=user)
     messages.success(request, "The question was restored.")
+    return redirect(question)
+
+
+@login_required
+@require_POST
+def privacy_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Support staff make a thread private (its asker and staff only) or public again."""
+    user = viewer(request)
+    permissions.check_can_change_privacy(user)
+    question = get_object_or_404(Question.objects.visible_to(user), pk=pk)
+    form = PrivacyForm(request.POST)
+    form.is_valid()  # a checkbox: always valid, absent means public
+    private = bool(form.cleaned_data.get("private"))
+    if set_privacy(question, private=private, by=user):
+        messages.success(request, "The thread is private now." if private else "The thread is public now.")
     return redirect(question)
 
 

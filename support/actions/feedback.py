@@ -61,12 +61,13 @@ def owning_teams(tags: set[str], category_id: int | None) -> list[ProductTeam]:
 def route_feedback(question: Question, *, by: User | None = None) -> list[FeedbackItem]:
     """Make the thread's feedback items match its tags: one item per owning team, or one
     in the triage inbox when no team owns it; none when it carries no feedback tag (or
-    is deleted). Retagging reroutes: an item whose team no longer applies moves to a team
-    that now does (keeping its status and history), or is removed."""
+    is deleted, or private: product teams are not support staff). Retagging reroutes: an
+    item whose team no longer applies moves to a team that now does (keeping its status
+    and history), or is removed."""
     tags = {name.lower() for name in question.tags.names()}
     kinds = sorted(tags & feedback_tags())
     existing = {item.team_id: item for item in FeedbackItem.objects.filter(question=question)}
-    if not kinds or question.is_deleted:
+    if not kinds or question.is_deleted or question.is_private:
         FeedbackItem.objects.filter(question=question).delete()
         return []
     wanted: set[int | None] = {team.pk for team in owning_teams(tags, question.category_id)} or {None}

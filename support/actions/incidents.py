@@ -29,7 +29,7 @@ from taggit.models import TaggedItem
 from accounts.models import User
 from accounts.roles import support_staff_members
 from community.actions import outbox
-from community.actions.notifications import notify
+from community.actions.notifications import notify, readers_of
 from community.models import Follow, MeToo, NotificationEvent, Question
 from support import signals, triage
 from support.actions.digests import post_signed
@@ -424,7 +424,7 @@ def notify_resolved(payload: dict[str, Any]) -> None:
     for user in users:
         question = thread_of[user.pk]
         notify(
-            [user],
+            readers_of([user], question),
             event=NotificationEvent.INCIDENT_RESOLVED,
             actor=None,
             target=question,

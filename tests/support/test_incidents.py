@@ -52,17 +52,6 @@ def _bulk_questions(
 
 
 @pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Run an action and then its outbox handlers (after the commit, as in production)."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def team(db, product_manager, category):
     team = ProductTeam.objects.create(name="Payments", slug="payments", product_tags="invoices")
     team.members.add(product_manager)
