@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts import hooks
-from accounts.models import User
+from accounts.models import Plan, User
 
 ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
@@ -35,11 +35,11 @@ class UserAdmin(BaseUserAdmin):
         ),
         (
             "Support",
-            {"fields": ("is_vip",)},
+            {"fields": ("is_vip", "plan")},
         ),
     )
     list_display = ("username", "email", "display_name", "is_staff", "is_active", "date_joined")
-    list_filter = ("is_staff", "is_superuser", "is_active", "is_vip", "groups")
+    list_filter = ("is_staff", "is_superuser", "is_active", "is_vip", "plan", "groups")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ("send_claim_link",)
 
@@ -95,3 +95,9 @@ class UserAdmin(BaseUserAdmin):
             # Granting roles is an admin's call alone (DESIGN: roles are appointed).
             readonly += ROLE_FIELDS
         return readonly
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position")
+    prepopulated_fields = {"slug": ("name",)}

@@ -17,6 +17,21 @@ def avatar_path(instance: User, filename: str) -> str:
     return f"avatars/{instance.pk}/avatar.{extension}"
 
 
+class Plan(models.Model):
+    """A customer plan (Free, Pro, Enterprise …): support's targets can differ per plan
+    (support.models.SlaTarget). Set on a customer's account in the admin."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
     """A member. Staff and product roles are groups; rank comes with the reputation issue."""
 
@@ -34,6 +49,7 @@ class User(AbstractUser):
     mvp_until = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by support staff: a VIP customer's questions get the shorter SLA and priority.
     is_vip = models.BooleanField("VIP customer", default=False)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
     # Set by staff (community.actions.suspensions): a suspended member reads but cannot write.
     suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
     suspension_reason = models.CharField(max_length=300, blank=True, editable=False)

@@ -5,7 +5,7 @@ them in their queues, where every change is an action with its history."""
 from django.contrib import admin
 
 from community.admin import ReadOnlyAdmin
-from support.models import Escalation, FeedbackItem, FeedbackKind, ProductTeam, SlaPolicy
+from support.models import Escalation, FeedbackItem, FeedbackKind, ProductTeam, SlaPolicy, SlaTarget
 
 
 @admin.register(SlaPolicy)
@@ -19,6 +19,14 @@ class SlaPolicyAdmin(admin.ModelAdmin):
         "business_hours_only",
         "time_zone",
     )
+
+
+@admin.register(SlaTarget)
+class SlaTargetAdmin(admin.ModelAdmin):
+    """Targets per plan × category × severity (blank: any); the most specific one wins."""
+
+    list_display = ("plan", "category", "severity", "first_reply_hours", "solution_hours")
+    list_filter = ("plan", "severity")
 
 
 @admin.register(Escalation)

@@ -86,6 +86,27 @@ class WeekRow:
 
 
 @dataclass
+class PlanRow:
+    """The escalations of one customer plan in the period, against their SLA."""
+
+    plan: str
+    escalations: int = 0
+    breached: int = 0
+    first_replies: list[float] = field(default_factory=list)  # hours to the first staff reply
+    resolutions: list[float] = field(default_factory=list)  # hours to resolved
+
+    @property
+    def first_reply_p90(self) -> float | None:
+        found = percentile(self.first_replies, 0.9)
+        return None if found is None else round(found, 1)
+
+    @property
+    def resolution_p90(self) -> float | None:
+        found = percentile(self.resolutions, 0.9)
+        return None if found is None else round(found, 1)
+
+
+@dataclass
 class Dashboard:
     start: datetime
     end: datetime
@@ -110,6 +131,7 @@ class Dashboard:
     helpful_votes: int = 0  # helpful votes cast in the period, on any article
     accepted_community: int = 0  # accepted community answers written in the period
     accepted_advocates: int = 0  # of those, written by advocates
+    sla_by_plan: list[PlanRow] = field(default_factory=list)
 
     @property
     def minutes_to_status_median(self) -> float | None:
@@ -260,7 +282,30 @@ def measure(start: datetime, end: datetime, *, now: datetime | None = None) -> D
     board.deflection = _deflection(start, end)
     board.weeks = _weeks(start, end)
     _value(board, start, end)
+    board.sla_by_plan = _sla_by_plan(start, end)
     return board
+
+
+def _sla_by_plan(start: datetime, end: datetime) -> list[PlanRow]:
+    """Each plan's escalations opened in the period: how many, how many breached, and the
+    90th percentile of the hours to the first staff reply and to resolution."""
+    rows: dict[str, PlanRow] = {}
+    escalations = (
+        Escalation.objects.filter(created_at__gte=start, created_at__lt=end)
+        .order_by("question__author__plan__position", "pk")
+        .values_list(
+            "question__author__plan__name", "created_at", "breached_at", "first_staff_reply_at", "resolved_at"
+        )
+    )
+    for plan, created, breached, replied, resolved in escalations:
+        row = rows.setdefault(plan or "No plan", PlanRow(plan or "No plan"))
+        row.escalations += 1
+        row.breached += breached is not None
+        if replied is not None:
+            row.first_replies.append(max(0.0, (replied - created).total_seconds() / 3600))
+        if resolved is not None:
+            row.resolutions.append(max(0.0, (resolved - created).total_seconds() / 3600))
+    return list(rows.values())
 
 
 def _value(board: Dashboard, start: datetime, end: datetime) -> None:

@@ -9,7 +9,14 @@ from accounts.models import User
 from accounts.roles import SUPPORT_STAFF
 from community.forms import not_blank
 from community.models import Category
-from support.models import EscalationState, FeedbackStatus, IncidentStage, IncidentState, ProductTeam
+from support.models import (
+    EscalationState,
+    FeedbackStatus,
+    IncidentStage,
+    IncidentState,
+    ProductTeam,
+    Severity,
+)
 
 
 class EscalateForm(forms.Form):
@@ -91,6 +98,10 @@ class IncidentFilterForm(forms.Form):
         required=False,
     )
     page = forms.IntegerField(min_value=1, max_value=100000, required=False)
+
+
+class SeverityForm(forms.Form):
+    severity = forms.ChoiceField(choices=Severity.choices)
 
 
 class StateForm(forms.Form):

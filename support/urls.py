@@ -14,6 +14,7 @@ urlpatterns = [
     path("escalations/<int:pk>/assign/", escalations.assign_view, name="assign"),
     path("escalations/<int:pk>/state/", escalations.state_view, name="state"),
     path("escalations/<int:pk>/note/", escalations.note_view, name="note"),
+    path("escalations/<int:pk>/severity/", escalations.severity_view, name="severity"),
     path("escalations/<int:pk>/reply/", escalations.reply_view, name="reply"),
     path("incidents/", incidents.incidents_view, name="incidents"),
     path("incidents/<int:pk>/", incidents.incident_view, name="incident"),

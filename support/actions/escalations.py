@@ -4,6 +4,7 @@ them (claim, assign, notes, official replies, states), and what threads do to th
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from community.actions import outbox
 from community.actions.answers import post_answer
-from community.actions.queues import QueueConflict, assign, claim, release, transition
+from community.actions.queues import QueueConflict, assign, claim, log, release, transition
 from community.extensions import ThreadEvent
 from community.models import Answer, Question
 from support import permissions
@@ -28,7 +29,9 @@ from support.models import (
     HelpRequest,
     HelpRequestKind,
     InternalNote,
+    Severity,
     SlaPolicy,
+    SlaTarget,
 )
 from support.querysets import first_official_comment_at, first_on_question
 from support.sla import Policy
@@ -56,9 +59,55 @@ def policies() -> dict[int | None, Policy]:
     return found
 
 
-def policy_for(question: Question) -> Policy:
-    """The question's category's policy, or the site default."""
-    return policies().get(question.category_id) or default_policy()
+class SlaBook:
+    """Every SLA support set, read once: the categories' policies (business hours, VIP
+    targets) and the targets per plan × category × severity (``SlaTarget``)."""
+
+    def __init__(self) -> None:
+        self.by_category = policies()
+        self.targets = list(
+            SlaTarget.objects.values_list(
+                "plan_id", "category_id", "severity", "first_reply_hours", "solution_hours"
+            )
+        )
+
+    def policy(
+        self, *, category_id: int | None, plan_id: int | None, severity: str = Severity.NORMAL
+    ) -> Policy:
+        """The policy for a question of this category from a customer on this plan: the
+        most specific matching target (plan, then category, then severity) over the
+        category's policy or the site default. A VIP customer keeps the shorter targets."""
+        base = self.by_category.get(category_id) or self.by_category[None]
+        best: tuple[int, int] | None = None
+        score = -1
+        for plan, category, level, first, solution in self.targets:
+            if (plan is not None and plan != plan_id) or (category is not None and category != category_id):
+                continue
+            if level and level != severity:
+                continue
+            specific = 4 * (plan is not None) + 2 * (category is not None) + bool(level)
+            if specific > score:
+                best, score = (first, solution), specific
+        if best is None:
+            return base
+        return replace(
+            base,
+            first_reply_hours=best[0],
+            solution_hours=best[1],
+            vip_first_reply_hours=min(base.vip_first_reply_hours, best[0]),
+            vip_solution_hours=min(base.vip_solution_hours, best[1]),
+        )
+
+    def shortest_first_reply(self) -> float:
+        hours = [min(p.vip_first_reply_hours, p.first_reply_hours) for p in self.by_category.values()]
+        return min(hours + [first for *_, first, _ in self.targets])
+
+
+def policy_for(question: Question, severity: str = Severity.NORMAL) -> Policy:
+    """The question's SLA: its asker's plan, its category and the severity."""
+    return SlaBook().policy(
+        category_id=question.category_id, plan_id=question.author.plan_id, severity=severity
+    )
 
 
 def open_escalation(
@@ -140,8 +189,8 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
     counts = {"requests": 0, "breaches": 0, "overdue": 0}
     for request in HelpRequest.objects.filter(handled_at__isnull=True).select_related("question__author"):
         counts["requests"] += int(handle_help_request(request, now=now))
-    by_category = policies()
-    shortest = min(min(p.vip_first_reply_hours, p.first_reply_hours) for p in by_category.values())
+    book = SlaBook()
+    shortest = book.shortest_first_reply()
     # Unsolved native questions of the lookback window that never had an escalation: in
     # steady state only recent ones (older ones were escalated once, or solved), which the
     # partial index "unsolved_native_by_age" finds without reading the rest.
@@ -158,7 +207,7 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         .select_related("author")
     )
     for question in candidates.iterator(chunk_size=500):
-        policy = by_category.get(question.category_id) or by_category[None]
+        policy = book.policy(category_id=question.category_id, plan_id=question.author.plan_id)
         vip = question.author.is_vip
         replies = [t for t in (question.first_answer_at, question.first_official_at) if t is not None]
         reply_due = policy.first_reply_due(question.created_at, vip=vip)
@@ -267,6 +316,37 @@ def reply_officially(escalation: Escalation, *, by: User, body: str) -> Answer:
     the customer (the official-reply listener below moves it)."""
     permissions.check_can_work_queue(by)
     return post_answer(escalation.question, author=by, body=body, official=True)
+
+
+@transaction.atomic
+def set_severity(escalation: Escalation, severity: str, *, by: User) -> Escalation:
+    """Staff set how severe it is; its due time follows the SLA for that severity (the
+    first reply's until staff first replied, then the solution's, from when it opened).
+    A due time now past is marked breached by the next sweep."""
+    permissions.check_can_work_queue(by)
+    escalation = (
+        Escalation.objects.select_for_update().select_related("question__author").get(pk=escalation.pk)
+    )
+    if escalation.severity == severity:
+        return escalation
+    policy = policy_for(escalation.question, severity)
+    vip = escalation.question.author.is_vip
+    start = escalation.created_at
+    due = (
+        policy.first_reply_due(start, vip=vip)
+        if escalation.first_staff_reply_at is None
+        else policy.solution_due(start, vip=vip)
+    )
+    previous = escalation.severity
+    Escalation.objects.filter(pk=escalation.pk).update(
+        severity=severity, due_at=due, updated_at=timezone.now()
+    )
+    log(
+        escalation, actor=by, from_state=escalation.state, to_state=escalation.state,
+        note=f"severity {previous} → {severity}",
+    )  # fmt: skip
+    escalation.refresh_from_db()
+    return escalation
 
 
 @transaction.atomic

@@ -9,7 +9,9 @@ from support.models.escalations import (
     HelpRequest,
     HelpRequestKind,
     InternalNote,
+    Severity,
     SlaPolicy,
+    SlaTarget,
 )
 from support.models.feedback import (
     Digest,
@@ -56,7 +58,9 @@ __all__ = [
     "IncidentUpdate",
     "InternalNote",
     "ProductTeam",
+    "Severity",
     "SlaPolicy",
+    "SlaTarget",
     "ToneReading",
     "TriageState",
     "WebhookDelivery",

@@ -59,6 +59,49 @@ class SlaPolicy(models.Model):
         )
 
 
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class SlaTarget(models.Model):
+    """Response targets for a customer plan × category × severity; a blank one matches
+    any. The most specific target that matches a question wins (plan before category
+    before severity); without one, its category's policy or the site default. Business
+    hours and the VIP targets come from the category's policy (VIP customers get the
+    shorter of the two)."""
+
+    plan = models.ForeignKey(
+        "accounts.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        "community.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)
+    first_reply_hours = models.PositiveIntegerField()
+    solution_hours = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "SLA target"
+        ordering = ["plan__position", "category__name", "severity"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_reply_hours__gt=0, solution_hours__gt=0),
+                name="sla_target_hours_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        parts = [
+            str(self.plan or "any plan"),
+            str(self.category or "any category"),
+            self.severity or "any severity",
+        ]
+        return " × ".join(parts)
+
+
 class EscalationState(models.TextChoices):
     OPEN = "open", "Open"
     ASSIGNED = "assigned", "Assigned"
@@ -89,6 +132,7 @@ class Escalation(QueueItem):
     )
     priority_reasons = models.JSONField(default=list)
     tone = models.FloatField(null=True, blank=True)  # None: not English, not assessed
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.NORMAL)
     breached_at = models.DateTimeField(null=True, blank=True)  # the due time passed while open
     first_staff_reply_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

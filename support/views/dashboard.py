@@ -137,6 +137,13 @@ def _csv(board: Dashboard) -> HttpResponse:
             [name, "" if value is None else (round(value, 4) if isinstance(value, float) else value)]
         )
     writer.writerow([])
+    writer.writerow(
+        ["plan", "escalations", "breached", "first staff reply p90 hours", "resolution p90 hours"]
+    )
+    for plan in board.sla_by_plan:
+        p90s = [_blank(plan.first_reply_p90), _blank(plan.resolution_p90)]
+        writer.writerow([plan.plan, plan.escalations, plan.breached, *p90s])
+    writer.writerow([])
     writer.writerow(["week", "successful", "failed", "potential", "incidents", "articles", "helpful votes"])
     for week in board.weeks:
         writer.writerow([
@@ -149,6 +156,10 @@ def _csv(board: Dashboard) -> HttpResponse:
         name = answerer["author__display_name"] or answerer["author__username"]
         writer.writerow([name, answerer["author__username"], answerer["accepted"], answerer["answers"]])
     return response
+
+
+def _blank(value: float | None) -> float | str:
+    return "" if value is None else value
 
 
 @login_required

@@ -27,6 +27,7 @@ from support.actions.escalations import (
     release_escalation,
     reply_officially,
     request_help,
+    set_severity,
 )
 from support.forms import (
     PRIORITY_BANDS,
@@ -35,9 +36,10 @@ from support.forms import (
     NoteForm,
     QueueFilterForm,
     ReplyForm,
+    SeverityForm,
     StateForm,
 )
-from support.models import Escalation, HelpRequestKind
+from support.models import Escalation, HelpRequestKind, Severity
 from support.views.helpers import staff_member
 
 
@@ -48,7 +50,9 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "support/queue.html", {"form": form}, status=400)
     data = form.cleaned_data
-    escalations = Escalation.objects.select_related("question__category", "question__author", "assignee")
+    escalations = Escalation.objects.select_related(
+        "question__category", "question__author__plan", "assignee"
+    )
     if data["state"] == "all":
         pass
     elif data["state"]:
@@ -81,7 +85,9 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 def _escalation(request: HttpRequest, pk: int) -> Escalation:
     staff_member(request)
     return get_object_or_404(
-        Escalation.objects.select_related("question__author", "question__category", "assignee", "opened_by"),
+        Escalation.objects.select_related(
+            "question__author__plan", "question__category", "assignee", "opened_by"
+        ),
         pk=pk,
     )
 
@@ -98,6 +104,7 @@ def escalation_detail_view(request: HttpRequest, pk: int, **forms: Any) -> HttpR
         "reply_form": forms.get("reply_form") or ReplyForm(prefix="reply"),
         "assign_form": AssignForm(),
         "states": list(Escalation.TRANSITIONS.get(escalation.state, ())),
+        "severities": Severity.choices,
         "now": timezone.now(),
     }
     return render(request, "support/escalation_detail.html", context, status=forms.get("status", 200))
@@ -165,6 +172,22 @@ def state_view(request: HttpRequest, pk: int) -> HttpResponse:
     except QueueConflict as error:
         return _conflict(request, escalation, error)
     return _done(request, escalation, "State changed.")
+
+
+@login_required
+@require_POST
+def severity_view(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = _escalation(request, pk)
+    form = SeverityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose low, normal, high or urgent.")
+        return redirect(escalation)
+    escalation = set_severity(escalation, form.cleaned_data["severity"], by=staff_member(request))
+    return _done(
+        request,
+        escalation,
+        f"Severity {escalation.get_severity_display().lower()}: due {escalation.due_at:%b %-d, %H:%M}.",
+    )
 
 
 @login_required

@@ -94,9 +94,9 @@ def test_the_dashboard_query_count_does_not_grow_with_questions(client, support_
 # Session, user, groups; the period's questions (one query with their first replies and
 # escalations); questions accepted from staff; breaches; open escalations; top answerers;
 # deflection events; their outcome classes per week; the value section's incidents,
-# articles, helpful votes and accepted answers by advocates; unread notifications; the
-# header's review-queue badges.
-DASHBOARD_QUERIES = 16
+# articles, helpful votes and accepted answers by advocates; the escalations by plan;
+# unread notifications; the header's review-queue badges.
+DASHBOARD_QUERIES = 17
 
 
 def test_percentiles_interpolate_like_a_spreadsheet():

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
 
-from accounts.models import User
+from accounts.models import Plan, User
 from community.actions.engagement import toggle_me_too
 from community.actions.questions import ask_question
 from community.models import Category, Question
@@ -28,6 +28,7 @@ from support.models import (
     Incident,
     IncidentStage,
     ProductTeam,
+    SlaTarget,
 )
 
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         category = Category.objects.order_by("position").first()
         with transaction.atomic():
             User.objects.filter(pk=people["omar"].pk).update(is_vip=True)
+            self._plans(people)
             late = ask_question(
                 author=people["casey"],
                 title="Recurring invoices stopped going out this morning",
@@ -71,6 +73,24 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo escalations: {counts}")
         self._feedback(people, category)
         self._incident(people, category)
+
+    def _plans(self, people: dict[str, User]) -> None:
+        """Omar's company is on Enterprise (2 h to a first reply, 1 h when urgent), Casey
+        on Pro (8 h); the others on no plan, the site default."""
+        plans = {plan.slug: plan for plan in Plan.objects.all()}
+        if "enterprise" not in plans or "pro" not in plans:
+            return
+        User.objects.filter(pk=people["omar"].pk).update(plan=plans["enterprise"])
+        User.objects.filter(pk=people["casey"].pk).update(plan=plans["pro"])
+        for plan, severity, first, solution in (
+            (plans["enterprise"], "", 2, 8), (plans["enterprise"], "urgent", 1, 4), (plans["pro"], "", 8, 24),
+        ):  # fmt: skip
+            SlaTarget.objects.get_or_create(
+                plan=plan, category=None, severity=severity,
+                defaults={"first_reply_hours": first, "solution_hours": solution},
+            )  # fmt: skip
+        for person in people.values():
+            person.refresh_from_db()
 
     def _feedback(self, people: dict[str, User], category: Category | None) -> None:
         team, _ = ProductTeam.objects.get_or_create(
