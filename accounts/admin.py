@@ -35,7 +35,7 @@ class UserAdmin(BaseUserAdmin):
         ),
         (
             "Support",
-            {"fields": ("is_vip", "plan")},
+            {"fields": ("is_vip", "plan", "social_handle")},
         ),
     )
     list_display = ("username", "email", "display_name", "is_staff", "is_active", "date_joined")

@@ -50,6 +50,9 @@ class User(AbstractUser):
     # Set by support staff: a VIP customer's questions get the shorter SLA and priority.
     is_vip = models.BooleanField("VIP customer", default=False)
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    # The member's handle elsewhere ("@casey" on X): support's mentions inbox recognises
+    # them (and so their VIP status) when they write there.
+    social_handle = models.CharField(max_length=100, blank=True, db_index=True)
     # Set by staff (community.actions.suspensions): a suspended member reads but cannot write.
     suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
     suspension_reason = models.CharField(max_length=300, blank=True, editable=False)

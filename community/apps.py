@@ -17,3 +17,7 @@ class CommunityConfig(AppConfig):
         extensions.register_work_queue(
             extensions.WorkQueue("Review", querysets.my_reviews, permissions.can_review)
         )
+        extensions.register_triage_target(
+            extensions.TriageTarget("review", querysets.review_item_for, lambda item: "a review item",
+                                    lambda item: item.get_absolute_url())
+        )  # fmt: skip

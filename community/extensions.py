@@ -13,6 +13,9 @@ support → community → accounts).
   to route a post there).
 - ``redaction listeners``: a moderator redacted a text from a thread; listeners scrub
   the copies they keep (support: stored digests) and say how many places changed.
+- ``triage targets``: what the triage tree can be walked on ("review" here; support adds
+  "escalation" and "mention"): how to load one for a viewer (refusing who may not) and
+  where to go back to.
 - ``permission rules``: modules of ``can_*`` rules that the ``{% can %}`` template tag
   answers from, after community's own (support registers ``support.permissions``).
 """
@@ -59,6 +62,25 @@ class WorkQueue:
     label: str
     items_for: Callable[[User], list[Any]]  # open items the person holds, each with a get_absolute_url
     works_it: Callable[[User], bool]  # whether the person works this queue at all
+
+
+@dataclass(frozen=True)
+class TriageTarget:
+    kind: str
+    load: Callable[[User, int], Any]  # the object for this viewer; raises Http404 / PermissionDenied
+    label: Callable[[Any], str]  # what it is, in a few words
+    back_url: Callable[[Any], str]
+
+
+_triage_targets: dict[str, TriageTarget] = {}
+
+
+def register_triage_target(target: TriageTarget) -> None:
+    _triage_targets[target.kind] = target
+
+
+def triage_target(kind: str) -> TriageTarget | None:
+    return _triage_targets.get(kind)
 
 
 def register_question_panel(

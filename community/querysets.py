@@ -413,3 +413,13 @@ def related_threads(question: Question, user: Any) -> list[RelatedThread]:
         ):
             found[f"article:{pk}"] = RelatedThread("article", pk, title, False)
     return [found[key] for key in question.related_keys if key in found]
+
+
+def review_item_for(user: Viewer, pk: int) -> Any:
+    """A review item, for someone who works the review queue (404 if none, 403 if not theirs)."""
+    from django.shortcuts import get_object_or_404
+
+    from community.models import ReviewItem
+
+    permissions.check_can_review(user)
+    return get_object_or_404(ReviewItem, pk=pk)

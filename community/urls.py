@@ -13,6 +13,7 @@ from community.views import (
     questions,
     reputation,
     search,
+    triage,
 )
 
 
@@ -75,6 +76,7 @@ urlpatterns = [
     path("comments/<int:pk>/flag/", moderation.flag_view, {"kind": "comment"}, name="comment_flag"),
     path("review/", moderation.review_list_view, name="review"),
     path("review/items/<int:pk>/", moderation.review_item_view, name="review_item"),
+    path("triage/<slug:kind>/<int:pk>/", triage.triage_view, name="triage"),
     path("review/items/<int:pk>/claim/", moderation.review_claim_view, name="review_claim"),
     path("review/items/<int:pk>/decide/", moderation.review_decide_view, name="review_decide"),
     path("review/items/<int:pk>/release/", moderation.review_release_view, name="review_release"),

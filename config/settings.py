@@ -533,6 +533,10 @@ COMMUNITY_DEFLECTION_WAIT_MINUTES = env.int("COMMUNITY_DEFLECTION_WAIT_MINUTES",
 COMMUNITY_ANSWER_CARD_SIMILARITY = env.float("COMMUNITY_ANSWER_CARD_SIMILARITY", default=0.65)
 # What one ticket costs support, for the dashboard's "estimated cost saved" by deflection.
 SUPPORT_COST_PER_TICKET = env.float("SUPPORT_COST_PER_TICKET", default=15.0)
+# The social-listening tool's webhook (POST /support/mentions/webhook/), signed in the
+# Standard Webhooks format with this secret ("whsec_" and base64); empty: switched off.
+SUPPORT_MENTIONS_WEBHOOK_SECRET = env.str("SUPPORT_MENTIONS_WEBHOOK_SECRET", default="")
+SUPPORT_MENTIONS_MAX_UPLOAD_MB = env.int("SUPPORT_MENTIONS_MAX_UPLOAD_MB", default=10)
 SUPPORT_CURRENCY = env.str("SUPPORT_CURRENCY", default="USD")  # shown before amounts
 # A knowledge article's default review date is this many days after it is written or reviewed.
 COMMUNITY_ARTICLE_REVIEW_DAYS = env.int("COMMUNITY_ARTICLE_REVIEW_DAYS", default=180)

@@ -24,6 +24,14 @@ class SupportConfig(AppConfig):
         extensions.register_work_queue(
             extensions.WorkQueue("Escalations", querysets.my_escalations, permissions.can_work_queue)
         )
+        extensions.register_triage_target(
+            extensions.TriageTarget("escalation", querysets.escalation_for, lambda e: "the escalation",
+                                    lambda e: e.get_absolute_url())
+        )  # fmt: skip
+        extensions.register_triage_target(
+            extensions.TriageTarget("mention", querysets.mention_for, querysets.mention_label,
+                                    lambda m: m.get_absolute_url())
+        )  # fmt: skip
         extensions.register_work_queue(
             extensions.WorkQueue("Feedback", querysets.my_feedback_items, permissions.can_triage_feedback)
         )

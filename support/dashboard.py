@@ -28,8 +28,10 @@ from community.models import (
     DeflectionKind,
     Question,
     SearchGap,
+    TriageDecision,
 )
 from community.models.deflection import OUTCOMES
+from community.triage_tree import OUTCOMES as TRIAGE_OUTCOMES
 from support.models import Escalation, EscalationReason, Incident
 from support.querysets import first_official_comment_at, first_on_question
 
@@ -132,6 +134,8 @@ class Dashboard:
     accepted_community: int = 0  # accepted community answers written in the period
     accepted_advocates: int = 0  # of those, written by advocates
     sla_by_plan: list[PlanRow] = field(default_factory=list)
+    # The triage tree: how often each branch's outcome was reached, on what.
+    triage: list[tuple[str, dict[str, int]]] = field(default_factory=list)
 
     @property
     def minutes_to_status_median(self) -> float | None:
@@ -283,7 +287,25 @@ def measure(start: datetime, end: datetime, *, now: datetime | None = None) -> D
     board.weeks = _weeks(start, end)
     _value(board, start, end)
     board.sla_by_plan = _sla_by_plan(start, end)
+    board.triage = _triage(start, end)
     return board
+
+
+def _triage(start: datetime, end: datetime) -> list[tuple[str, dict[str, int]]]:
+    """Each outcome of the triage tree, in the tree's order, with its count per kind of
+    thing triaged (escalation, review, mention) and in all."""
+    counts: dict[str, dict[str, int]] = {key: {"all": 0} for key in TRIAGE_OUTCOMES}
+    for outcome, kind, n in (
+        TriageDecision.objects.filter(at__gte=start, at__lt=end)
+        .values_list("outcome", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        row = counts.setdefault(outcome, {"all": 0})
+        row[kind] = row.get(kind, 0) + n
+        row["all"] += n
+    labels = {key: outcome.label for key, outcome in TRIAGE_OUTCOMES.items()}
+    return [(labels.get(key, key), row) for key, row in counts.items()]
 
 
 def _sla_by_plan(start: datetime, end: datetime) -> list[PlanRow]:

@@ -14,6 +14,7 @@ from support.models import (
     FeedbackStatus,
     IncidentStage,
     IncidentState,
+    MentionState,
     ProductTeam,
     Severity,
 )
@@ -98,6 +99,49 @@ class IncidentFilterForm(forms.Form):
         required=False,
     )
     page = forms.IntegerField(min_value=1, max_value=100000, required=False)
+
+
+class MentionFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        choices=[
+            ("", "New"),
+            *[(v, label) for v, label in MentionState.choices if v != "new"],
+            ("all", "All"),
+        ],
+        required=False,
+    )
+    negative = forms.BooleanField(required=False, label="Unhappy only")
+    vip = forms.BooleanField(required=False, label="VIP only")
+    page = forms.IntegerField(min_value=1, max_value=100000, required=False)
+
+
+class MentionImportForm(forms.Form):
+    file = forms.FileField(label="CSV export (the Twitter customer-support dataset's columns)")
+    source = forms.SlugField(label="Channel", max_length=40, initial="twitter")
+
+
+class MentionReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Your reply (recorded here; send it from your listening tool)",
+        max_length=5000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_text(self) -> str:
+        return not_blank(self.cleaned_data["text"], "The reply")
+
+
+class MentionThreadForm(forms.Form):
+    title = forms.CharField(label="Title of the community thread", min_length=10, max_length=150, strip=False)
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False)
+    tags = forms.CharField(label="Tags (existing ones, separated by spaces)", max_length=200, required=False)
+
+    def clean_title(self) -> str:
+        return not_blank(self.cleaned_data["title"], "The title")
+
+    def clean_tags(self) -> list[str]:
+        return [tag.lower() for tag in self.cleaned_data["tags"].split()][:5]
 
 
 class SeverityForm(forms.Form):

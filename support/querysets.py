@@ -83,3 +83,29 @@ def on_the_roadmap() -> Any:
         .select_related("question", "team")
         .order_by("-status_changed_at", "pk")
     )
+
+
+def escalation_for(user: Any, pk: int) -> Any:
+    """An escalation, for support staff (the triage tree's target)."""
+    from django.shortcuts import get_object_or_404
+
+    from support import permissions
+    from support.models import Escalation
+
+    permissions.check_can_work_queue(user)
+    return get_object_or_404(Escalation, pk=pk)
+
+
+def mention_for(user: Any, pk: int) -> Any:
+    """A customer's mention, for support staff (the triage tree's target)."""
+    from django.shortcuts import get_object_or_404
+
+    from support import permissions
+    from support.models import Mention
+
+    permissions.check_can_work_queue(user)
+    return get_object_or_404(Mention, pk=pk, inbound=True)
+
+
+def mention_label(mention: Any) -> str:
+    return f"the mention from {mention.author_handle}"

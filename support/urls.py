@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support.views import dashboard, escalations, incidents
+from support.views import dashboard, escalations, incidents, mentions
 
 app_name = "support"
 
@@ -16,6 +16,13 @@ urlpatterns = [
     path("escalations/<int:pk>/note/", escalations.note_view, name="note"),
     path("escalations/<int:pk>/severity/", escalations.severity_view, name="severity"),
     path("escalations/<int:pk>/reply/", escalations.reply_view, name="reply"),
+    path("mentions/", mentions.inbox_view, name="mentions"),
+    path("mentions/import/", mentions.import_view, name="mentions_import"),
+    path("mentions/webhook/", mentions.webhook_view, name="mentions_webhook"),
+    path("mentions/<int:pk>/", mentions.mention_view, name="mention"),
+    path("mentions/<int:pk>/reply/", mentions.reply_view, name="mention_reply"),
+    path("mentions/<int:pk>/monitor/", mentions.monitor_view, name="mention_monitor"),
+    path("mentions/<int:pk>/thread/", mentions.thread_view, name="mention_thread"),
     path("incidents/", incidents.incidents_view, name="incidents"),
     path("incidents/<int:pk>/", incidents.incident_view, name="incident"),
     path("incidents/<int:pk>/status/", incidents.status_view, name="incident_status"),

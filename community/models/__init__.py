@@ -26,6 +26,7 @@ from community.models.posts import Answer, CloseReason, Comment, Question, Quest
 from community.models.reputation import Acceptance, BadgeAward, RankReached, ReputationEvent
 from community.models.revisions import Revision
 from community.models.search import SearchEntry, ThreadVector
+from community.models.triage import TriageDecision
 from community.models.votes import Vote
 
 __all__ = [
@@ -75,5 +76,6 @@ __all__ = [
     "TagInfo",
     "TeamProfile",
     "ThreadVector",
+    "TriageDecision",
     "Vote",
 ]

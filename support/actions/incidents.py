@@ -42,9 +42,11 @@ from support.models import (
     IncidentThread,
     IncidentTrigger,
     IncidentUpdate,
+    Mention,
     ProductTeam,
     ToneReading,
 )
+from support.models.incidents import series_label
 
 logger = logging.getLogger("askwell.support")
 
@@ -56,6 +58,7 @@ _TITLES = {
     IncidentSignal.QUESTIONS: "Surge of new questions in {series}",
     IncidentSignal.ME_TOO: "Surge of “I have this too” in {series}",
     IncidentSignal.NEGATIVE: "Surge of unhappy questions in {series}",
+    IncidentSignal.MENTIONS: "Surge of mentions on {series}",
 }
 
 
@@ -171,7 +174,26 @@ def gather(now: datetime) -> tuple[list[tuple[str, datetime]], dict[str, datetim
     for pk, at in me_toos:
         add(IncidentSignal.ME_TOO, pk, at)
     all_series = {series for keys in threads.series.values() for series in keys}
-    return events, _history(all_series, start, teams), latest
+    history = _history(all_series, start, teams)
+    # Mentions outside, per channel: how many, and how many unhappy.
+    channels: set[str] = set()
+    for source, at, tone in Mention.objects.filter(
+        inbound=True, created_at__gte=start, created_at__lt=now
+    ).values_list("source", "created_at", "tone"):
+        channels.add(source)
+        events.append((f"{IncidentSignal.MENTIONS}|channel:{source}", at))
+        if tone is not None and tone <= triage.NEGATIVE:
+            events.append((f"{IncidentSignal.NEGATIVE}|channel:{source}", at))
+    older = set(
+        Mention.objects.filter(inbound=True, created_at__lt=start, source__in=channels)
+        .values_list("source", flat=True)
+        .distinct()
+    )
+    before = start - timedelta(seconds=1)
+    for source in channels:
+        for signal in (IncidentSignal.MENTIONS, IncidentSignal.NEGATIVE):
+            history[f"{signal}|channel:{source}"] = before if source in older else start
+    return events, history, latest
 
 
 def sweep_incidents(*, now: datetime | None = None) -> dict[str, int]:
@@ -222,8 +244,8 @@ def _group(incident: Incident, question_ids: Iterable[int], how: str, now: datet
 
 @transaction.atomic
 def _record_surge(surge: signals.Surge, threads: set[int], *, now: datetime) -> bool:
-    """Extend the open incident of this series, or the one about the same threads, or open
-    one (True when opened)."""
+    """Extend the open incident of this series and signal, or join the one of this series
+    or about the same threads, or open one (True when opened)."""
     signal, _, series = surge.key.partition("|")
     open_incidents = Incident.objects.filter(state=IncidentState.OPEN)
     trigger = (
@@ -238,13 +260,15 @@ def _record_surge(surge: signals.Surge, threads: set[int], *, now: datetime) -> 
         trigger.save(update_fields=["last_at", "peak"])
         _group(trigger.incident, threads, GroupedBy.SIGNAL, now)
         return False
-    incident = _incident_about(threads)
+    # Another signal of the same series (its unhappy questions, say), or the same threads.
+    same_series = IncidentTrigger.objects.filter(incident__in=open_incidents, series=series).first()
+    incident = same_series.incident if same_series is not None else _incident_about(threads)
     opened = incident is None
     if incident is None:
         try:
             with transaction.atomic():
                 incident = Incident.objects.create(
-                    title=_TITLES[IncidentSignal(signal)].format(series=_label(series)),
+                    title=_TITLES[IncidentSignal(signal)].format(series=series_label(series)),
                     key=surge.key,
                     team=_team_for(series),
                     detected_at=surge.at,
@@ -281,13 +305,6 @@ def _incident_about(threads: set[int]) -> Incident | None:
     if best is None or shared[best] < SAME_THREADS * len(threads):
         return None
     return Incident.objects.get(pk=best)
-
-
-def _label(series: str) -> str:
-    kind, _, name = series.partition(":")
-    return {"tag": f"tag “{name}”", "category": f"category “{name}”", "team": f"team “{name}”"}.get(
-        kind, series
-    )
 
 
 def group_similar(*, now: datetime | None = None) -> int:

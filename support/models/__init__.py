@@ -34,6 +34,7 @@ from support.models.incidents import (
     IncidentUpdate,
     ToneReading,
 )
+from support.models.mentions import Mention, MentionState
 
 __all__ = [
     "OPEN_STATES",
@@ -57,6 +58,8 @@ __all__ = [
     "IncidentTrigger",
     "IncidentUpdate",
     "InternalNote",
+    "Mention",
+    "MentionState",
     "ProductTeam",
     "Severity",
     "SlaPolicy",

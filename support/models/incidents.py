@@ -18,6 +18,7 @@ class IncidentSignal(models.TextChoices):
     QUESTIONS = "questions", "New questions"
     ME_TOO = "me_too", "“I have this too”"
     NEGATIVE = "negative", "Negative tone"
+    MENTIONS = "mentions", "Mentions outside"
 
 
 class IncidentState(models.TextChoices):
@@ -101,10 +102,14 @@ class IncidentTrigger(models.Model):
 
     @property
     def series_label(self) -> str:
-        kind, _, name = self.series.partition(":")
-        return {"tag": f"tag “{name}”", "category": f"category “{name}”", "team": f"team “{name}”"}.get(
-            kind, self.series
-        )
+        return series_label(self.series)
+
+
+def series_label(series: str) -> str:
+    """ "tag:billing" → 'tag “billing”'; a channel of mentions by its name ("twitter")."""
+    kind, _, name = series.partition(":")
+    labels = {"tag": f"tag “{name}”", "category": f"category “{name}”", "team": f"team “{name}”"}
+    return labels.get(kind, name if kind == "channel" else series)
 
 
 class GroupedBy(models.TextChoices):

@@ -81,6 +81,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             title="Crises seen early and knowledge gleaned, per week",
             nonce=str(request.csp_nonce),  # type: ignore[attr-defined]
         ),
+        "triage": series_chart(
+            "bar",
+            [label for label, _ in board.triage],
+            {"Decisions": [row["all"] for _, row in board.triage]},
+            title="Triage tree outcomes",
+            nonce=str(request.csp_nonce),  # type: ignore[attr-defined]
+        ),
         "backlog": series_chart(
             "bar",
             [label for label, _ in board.backlog],
@@ -136,6 +143,11 @@ def _csv(board: Dashboard) -> HttpResponse:
         writer.writerow(
             [name, "" if value is None else (round(value, 4) if isinstance(value, float) else value)]
         )
+    writer.writerow([])
+    writer.writerow(["triage outcome", "escalations", "reviews", "mentions", "all"])
+    for label, by_kind in board.triage:
+        counts = [by_kind.get(kind, 0) for kind in ("escalation", "review", "mention", "all")]
+        writer.writerow([label, *counts])
     writer.writerow([])
     writer.writerow(
         ["plan", "escalations", "breached", "first staff reply p90 hours", "resolution p90 hours"]

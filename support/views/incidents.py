@@ -22,7 +22,7 @@ from community.models import MeToo, Question
 from support import signals, triage
 from support.actions import incidents as actions
 from support.forms import IncidentFilterForm, IncidentStatusForm, IncidentThreadForm, IncidentTitleForm
-from support.models import Incident, IncidentSignal, IncidentTrigger, ProductTeam
+from support.models import Incident, IncidentSignal, IncidentTrigger, Mention, ProductTeam
 from support.views.helpers import staff_member
 
 CHART_BEFORE = timedelta(hours=47)  # the chart's hours before the surge
@@ -72,6 +72,14 @@ def _series_questions(series: str) -> QuerySet[Question]:
 
 def _hourly(trigger: IncidentTrigger, start: datetime, end: datetime) -> list[datetime]:
     """When the trigger's events happened between start and end."""
+    kind, _, name = trigger.series.partition(":")
+    if kind == "channel":
+        mentions = Mention.objects.filter(
+            source=name, inbound=True, created_at__gte=start, created_at__lt=end
+        )
+        if trigger.signal == IncidentSignal.NEGATIVE:
+            mentions = mentions.filter(tone__lte=triage.NEGATIVE)
+        return list(mentions.values_list("created_at", flat=True))
     questions = _series_questions(trigger.series)
     if trigger.signal == IncidentSignal.ME_TOO:
         return list(

@@ -55,8 +55,8 @@ def test_the_dashboard_reports_deflection_reply_times_and_escalations(client, su
     assert "1 of 3 solved without staff" in page
     assert "1 escalated" in page
     charts = re.findall(r"<svg.*?</svg>", page, flags=re.S)
-    # Per day, deflection outcomes per week, value per week, backlog.
-    assert len(charts) == 4 and not any("<script" in chart for chart in charts)
+    # Per day, deflection outcomes per week, value per week, triage outcomes, backlog.
+    assert len(charts) == 5 and not any("<script" in chart for chart in charts)
     assert "Helpful Hana" in page
     rows = list(
         csv.reader(io.StringIO(client.get("/support/dashboard/?period=7&format=csv").content.decode()))
@@ -95,8 +95,8 @@ def test_the_dashboard_query_count_does_not_grow_with_questions(client, support_
 # escalations); questions accepted from staff; breaches; open escalations; top answerers;
 # deflection events; their outcome classes per week; the value section's incidents,
 # articles, helpful votes and accepted answers by advocates; the escalations by plan;
-# unread notifications; the header's review-queue badges.
-DASHBOARD_QUERIES = 17
+# the triage tree's outcomes; unread notifications; the header's review-queue badges.
+DASHBOARD_QUERIES = 18
 
 
 def test_percentiles_interpolate_like_a_spreadsheet():
