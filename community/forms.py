@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from community import permissions
-from community.models import Category, FlagReason, Question
+from community.models import Category, CoachingMode, FlagReason, Question
 from community.querysets import SORTS, STATUSES
 
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9+#.\-]*$")
@@ -163,6 +163,16 @@ class CommentForm(forms.Form):
         max_length=settings.COMMUNITY_COMMENT_MAX_LENGTH,
     )
     private = forms.BooleanField(label=PRIVATE_POST, required=False)
+
+
+class CoachingPolicyForm(forms.Form):
+    mode = forms.ChoiceField(choices=CoachingMode.choices, label="Which questions go to coaching")
+    accepted_posts = forms.IntegerField(
+        min_value=1, max_value=100, initial=1, label="Accepted posts needed to skip coaching (last option)"
+    )
+    timeout_hours = forms.IntegerField(
+        min_value=1, max_value=168, initial=12, label="Publish automatically after (hours)"
+    )
 
 
 class PrivacyForm(forms.Form):

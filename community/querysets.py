@@ -64,9 +64,18 @@ def _asked_by(user: Viewer, thread: str) -> Q:
     return Q(**{f"{thread}author_id": user.pk}) if user.is_authenticated else Q(pk__in=[])
 
 
+def _shown_thread(user: Viewer, thread: str) -> Q:
+    """The rows of threads anyone may read: not private, and published (coaches also
+    read the questions in coaching)."""
+    shown = {f"{thread}is_private": False}
+    if not permissions.can_coach(user):
+        shown[f"{thread}in_coaching"] = False
+    return Q(**shown)
+
+
 class QuestionQuerySet(SoftDeletableQuerySet):
     def not_private_to(self, user: Viewer) -> Self:
-        return self.filter(Q(is_private=False) | _asked_by(user, ""))
+        return self.filter(_shown_thread(user, "") | _asked_by(user, ""))
 
     def for_listing(self) -> Self:
         return self.select_related("author", "category").prefetch_related("tags", "author__groups")
@@ -126,7 +135,9 @@ class AnswerQuerySet(SoftDeletableQuerySet):
     def not_private_to(self, user: Viewer) -> Self:
         mine = Q(author_id=user.pk) if user.is_authenticated else Q(pk__in=[])
         asker = _asked_by(user, "question__")
-        return self.filter(Q(question__is_private=False) | asker).filter(Q(is_private=False) | mine | asker)
+        return self.filter(_shown_thread(user, "question__") | asker).filter(
+            Q(is_private=False) | mine | asker
+        )
 
 
 class CommentQuerySet(SoftDeletableQuerySet):
@@ -139,7 +150,7 @@ class CommentQuerySet(SoftDeletableQuerySet):
         mine = Q(author_id=user.pk) if user.is_authenticated else Q(pk__in=[])
         asker = _asked_by(user, "question__") | _asked_by(user, "answer__question__")
         answer_mine = Q(answer__author_id=user.pk) if user.is_authenticated else Q(pk__in=[])
-        thread_public = Q(question__is_private=False) | Q(answer__question__is_private=False)
+        thread_public = _shown_thread(user, "question__") | _shown_thread(user, "answer__question__")
         answer_public = Q(answer__isnull=True) | Q(answer__is_private=False) | answer_mine
         return (
             self.filter(thread_public | asker)

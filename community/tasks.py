@@ -8,6 +8,7 @@ from django.conf import settings
 from community.actions import health, outbox
 from community.actions.articles import remind_reviews
 from community.actions.badges import award_badges
+from community.actions.coaching import publish_due
 from community.actions.deflection import settle_ask_attempts, settle_hint_clicks
 from community.actions.mvp import sweep_mvp_terms
 from community.actions.search import reconcile, refresh_stale_related, snapshot_vectors
@@ -64,6 +65,11 @@ def settle_deflection_clicks_task() -> int:
     abandoned = settle_hint_clicks()
     settle_ask_attempts()
     return abandoned
+
+
+@shared_task(name="community.publish_coached")
+def publish_coached_task() -> int:
+    return publish_due()
 
 
 @shared_task(name="community.remind_article_reviews")

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from community.views import (
     articles,
     closing,
+    coaching,
     health,
     moderation,
     mvp,
@@ -43,6 +44,9 @@ urlpatterns = [
     path("questions/<int:pk>/edit/", questions.question_edit_view, name="question_edit"),
     path("questions/<int:pk>/delete/", questions.question_delete_view, name="question_delete"),
     path("questions/<int:pk>/privacy/", questions.privacy_view, name="privacy"),
+    path("questions/<int:pk>/publish/", coaching.publish_view, name="publish"),
+    path("coaching/", coaching.coaching_queue_view, name="coaching"),
+    path("coaching/settings/", coaching.coaching_settings_view, name="coaching_settings"),
     path("questions/<int:pk>/restore/", questions.question_restore_view, name="question_restore"),
     path("questions/<int:pk>/revisions/", questions.question_revisions_view, name="question_revisions"),
     path("questions/<int:pk>/answer/", posts.answer_create_view, name="answer_create"),

@@ -343,6 +343,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.settle_deflection_clicks",
         "schedule": timedelta(seconds=env.int("COMMUNITY_DEFLECTION_SWEEP_SECONDS", default=600)),
     },
+    "publish-coached-questions": {
+        "task": "community.publish_coached",
+        "schedule": timedelta(seconds=env.int("COMMUNITY_COACHING_SWEEP_SECONDS", default=300)),
+    },
     "remind-article-reviews": {
         "task": "community.remind_article_reviews",
         "schedule": timedelta(seconds=env.int("COMMUNITY_ARTICLE_REVIEW_SWEEP_SECONDS", default=3600)),

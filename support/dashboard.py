@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -88,6 +88,25 @@ class WeekRow:
 
 
 @dataclass
+class CoachingRow:
+    """First questions asked in the period, coached or not: how many stayed open (not
+    deleted, not closed) and how many were answered."""
+
+    label: str
+    asked: int = 0
+    survived: int = 0
+    answered: int = 0
+
+    @property
+    def survival_rate(self) -> float | None:
+        return rate(self.survived, self.asked)
+
+    @property
+    def answer_rate(self) -> float | None:
+        return rate(self.answered, self.asked)
+
+
+@dataclass
 class PlanRow:
     """The escalations of one customer plan in the period, against their SLA."""
 
@@ -136,6 +155,7 @@ class Dashboard:
     sla_by_plan: list[PlanRow] = field(default_factory=list)
     # The triage tree: how often each branch's outcome was reached, on what.
     triage: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    coaching: list[CoachingRow] = field(default_factory=list)
 
     @property
     def minutes_to_status_median(self) -> float | None:
@@ -288,7 +308,30 @@ def measure(start: datetime, end: datetime, *, now: datetime | None = None) -> D
     _value(board, start, end)
     board.sla_by_plan = _sla_by_plan(start, end)
     board.triage = _triage(start, end)
+    board.coaching = _coaching(start, end)
     return board
+
+
+def _coaching(start: datetime, end: datetime) -> list[CoachingRow]:
+    """Coached questions against the first questions that were not coached (before
+    coaching was on, or with it off), asked in the period."""
+    coached, uncoached = CoachingRow("Coached"), CoachingRow("First questions, not coached")
+    earlier = Question.objects.filter(
+        author=OuterRef("author"), created_at__lt=OuterRef("created_at"), import_site__isnull=True
+    )
+    rows = (
+        Question.objects.filter(import_site__isnull=True, created_at__gte=start, created_at__lt=end)
+        .filter(Q(was_coached=True) | ~Exists(earlier))
+        .values_list("was_coached", "in_coaching", "is_deleted", "closed_at", "answer_count")
+    )
+    for was_coached, waiting, deleted, closed, answers in rows:
+        if waiting:
+            continue  # not published yet: not judged
+        row = coached if was_coached else uncoached
+        row.asked += 1
+        row.survived += not deleted and closed is None
+        row.answered += answers > 0
+    return [coached, uncoached]
 
 
 def _triage(start: datetime, end: datetime) -> list[tuple[str, dict[str, int]]]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from community import permissions
 from community.actions.audit import audit_if_moderated
+from community.actions.coaching import coaching_fields
 from community.actions.engagement import follow_question
 from community.actions.moderation import open_review
 from community.actions.review import queue_new_post
@@ -44,6 +45,7 @@ def ask_question(
         last_activity_at=now,
         asker_active_at=now,
         is_private=private,
+        **({} if private else coaching_fields(author, now=now)),
     )
     permissions.check_can_use_tags(author, tags)
     question.tags.set(tags)
@@ -51,7 +53,7 @@ def ask_question(
     follow_question(question, user=author)
     queue_reindex(question.pk)
     thread_event("question_asked", question, by=author)
-    if not private:  # the first-posts queue is the community's moderators': not theirs to read
+    if not (private or question.in_coaching):  # private: not the moderators' to read; coached instead
         queue_new_post(question)
     return question
 

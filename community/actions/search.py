@@ -25,6 +25,9 @@ from community.models import Answer, Article, Question
 from community.search import SearchDocument, get_engine, vectors
 from community.search.selectors import related_to
 
+# The threads the index holds: not deleted, not private, not still in coaching.
+INDEXED = {"is_deleted": False, "is_private": False, "in_coaching": False}
+
 
 def queue_reindex(question_id: int) -> None:
     """Record that a thread's search entry must be rewritten (or removed) after commit."""
@@ -85,7 +88,7 @@ def thread_version(question: Question) -> str:
 
 def document_for(question: Question) -> SearchDocument:
     """The search document of a thread: the question and its public answers (a private
-    thread is never indexed)."""
+    thread, or one still in coaching, is never indexed)."""
     answers = _answers_of(question)
     body = "\n\n".join([_plain(question.body_html), *(_plain(a.body_html) for a in answers)])
     return SearchDocument(
@@ -159,7 +162,7 @@ def apply_reindex(payload: dict[str, Any]) -> None:
         pagecache.bump()
         return
     question = _threads().filter(pk=payload["question_id"]).first()
-    if question is None or question.is_deleted or question.is_private:
+    if question is None or question.is_deleted or question.is_private or question.in_coaching:
         get_engine().remove([f"question:{payload['question_id']}"])
     else:
         get_engine().index([document_for(question)])
@@ -174,7 +177,7 @@ def apply_reindex(payload: dict[str, Any]) -> None:
 @outbox.handler("search.index_many")
 def apply_reindex_many(payload: dict[str, Any]) -> None:
     ids = payload["question_ids"]
-    threads = list(_threads().filter(pk__in=ids, is_deleted=False, is_private=False))
+    threads = list(_threads().filter(pk__in=ids, **INDEXED))
     engine = get_engine()
     engine.index([document_for(question) for question in threads])
     gone = set(ids) - {question.pk for question in threads}
@@ -193,7 +196,7 @@ def refresh_related(question_ids: list[int]) -> dict[int, list[str]]:
     the question (its page reads them; it never searches). Returns the keys per thread."""
     now = timezone.now()
     found: dict[int, list[str]] = {}
-    threads = Question.objects.filter(pk__in=question_ids, is_deleted=False, is_private=False)
+    threads = Question.objects.filter(pk__in=question_ids, **INDEXED)
     for question in threads.only("pk", "title"):
         hits = related_to(question)
         found[question.pk] = [hit.key for hit in hits]
@@ -206,7 +209,7 @@ def refresh_stale_related(*, batch: int) -> int:
     COMMUNITY_RELATED_MAX_AGE_HOURS (new threads elsewhere may belong in it), oldest first."""
     due = timezone.now() - timedelta(hours=settings.COMMUNITY_RELATED_MAX_AGE_HOURS)
     stale = (
-        Question.objects.filter(is_deleted=False, is_private=False)
+        Question.objects.filter(**INDEXED)
         .filter(Q(related_at__isnull=True) | Q(related_at__lt=due))
         .order_by(F("related_at").asc(nulls_first=True), "pk")
         .values_list("pk", flat=True)[:batch]
@@ -218,11 +221,11 @@ def reconcile(*, batch: int = 500) -> dict[str, int]:
     """Compare the index with the database; add missing, rewrite stale, drop deleted."""
     engine = get_engine()
     indexed = engine.versions()
-    public = Question.objects.filter(is_deleted=False, is_private=False)
+    public = Question.objects.filter(**INDEXED)
     live = {f"question:{pk}": pk for pk in public.values_list("pk", flat=True)}
     stale_or_missing = []
     rewritten = 0
-    for question in _threads().filter(is_deleted=False, is_private=False).iterator(chunk_size=batch):
+    for question in _threads().filter(**INDEXED).iterator(chunk_size=batch):
         if indexed.get(f"question:{question.pk}") != thread_version(question):
             rewritten += 1
             stale_or_missing.append(document_for(question))
@@ -250,15 +253,10 @@ def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = N
     """Empty the index and write every visible thread and article again. Returns how many."""
     engine = get_engine()
     engine.clear()
-    total = (
-        Question.objects.filter(is_deleted=False, is_private=False).count()
-        + Article.objects.filter(is_deleted=False).count()
-    )
+    total = Question.objects.filter(**INDEXED).count() + Article.objects.filter(is_deleted=False).count()
     done = 0
     pending: list[SearchDocument] = [document_for_article(article) for article in _articles()]
-    for question in (
-        _threads().filter(is_deleted=False, is_private=False).order_by("pk").iterator(chunk_size=batch)
-    ):
+    for question in _threads().filter(**INDEXED).order_by("pk").iterator(chunk_size=batch):
         pending.append(document_for(question))
         if len(pending) >= batch:
             engine.index(pending)

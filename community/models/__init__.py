@@ -2,6 +2,7 @@
 
 from community.models.articles import Article, ArticleFeedback, ArticleRevision
 from community.models.categories import Category
+from community.models.coaching import CoachingMode, CoachingPolicy
 from community.models.deflection import DeflectionEvent, DeflectionKind, SearchGap
 from community.models.engagement import Follow, MeToo
 from community.models.health import Heartbeat
@@ -41,6 +42,8 @@ __all__ = [
     "CloseReason",
     "CloseVote",
     "CloseVoteKind",
+    "CoachingMode",
+    "CoachingPolicy",
     "Comment",
     "DeflectionEvent",
     "DeflectionKind",

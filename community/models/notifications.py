@@ -19,6 +19,7 @@ class NotificationEvent(models.TextChoices):
     ESCALATION_BREACHED = "escalation_breached", "Escalation past its due time"
     FEEDBACK_STATUS = "feedback_status", "Product feedback status"
     MODERATED = "moderated", "A moderator acted on your post"
+    QUESTION_PUBLISHED = "question_published", "Your question is published"
     INCIDENT_OPENED = "incident_opened", "Possible incident"
     INCIDENT_RESOLVED = "incident_resolved", "Incident resolved"
 

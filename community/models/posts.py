@@ -108,6 +108,17 @@ class Question(SoftDeletable, MarkdownBody, Imported):
     # search, lists, related threads, feedback or anyone else's notifications
     # (querysets.visible_to decides, once). Set by the asker, changed by staff.
     is_private = models.BooleanField(default=False)
+    # Coaching before publishing (community/actions/coaching.py): a first-time asker's
+    # question waits for a coach (an advocate) to approve it, or for coaching_ends_at;
+    # meanwhile only the asker, coaches and support staff see it, and it takes comments
+    # (the coaching), not answers.
+    in_coaching = models.BooleanField(default=False)
+    coaching_ends_at = models.DateTimeField(null=True, blank=True)
+    was_coached = models.BooleanField(default=False)
+    coached_at = models.DateTimeField(null=True, blank=True)  # when it was published
+    coached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # None once published: the timeout published it
 
     objects = QuestionQuerySet.as_manager()
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # Roles are answered here too (``permissions.is_advocate(user)``), as they always were.
 __all__ = [
     "can_change_privacy",
+    "can_coach",
     "can_moderate",
     "can_post_privately",
     "can_see_deleted",
@@ -30,6 +31,7 @@ __all__ = [
     "can_use_admin",
     "can_write",
     "check_can_change_privacy",
+    "check_can_coach",
     "check_can_post_privately",
     "check_can_write",
     "holds",
@@ -71,6 +73,16 @@ def check_can_post_privately(user: Viewer, question: Question) -> None:
     _require(
         can_post_privately(user, question), _("Only the asker and support staff can post privately here.")
     )
+
+
+def can_coach(user: Viewer) -> bool:
+    """Coaching first questions before they are published: those who work the review
+    queues (the review privilege, advocates, MVPs and staff)."""
+    return can_write(user) and (holds(user, "review_and_close") or is_advocate(user))
+
+
+def check_can_coach(user: Viewer) -> None:
+    _require(can_coach(user), _("Coaching is for those who work the review queues (advocates, staff)."))
 
 
 def can_change_privacy(user: Viewer) -> bool:

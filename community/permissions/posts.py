@@ -193,6 +193,7 @@ def can_answer(user: Viewer, question: Question) -> bool:
     return (
         can_write(user)
         and not question.is_deleted
+        and not question.in_coaching
         and question.closed_at is None
         and question.locked_at is None
     )
@@ -201,6 +202,10 @@ def can_answer(user: Viewer, question: Question) -> bool:
 def check_can_answer(user: Viewer, question: Question) -> None:
     check_can_write(user)
     _require(not question.is_deleted, _("This question has been deleted."))
+    _require(
+        not question.in_coaching,
+        _("This question is still being coached: it takes answers once it is published."),
+    )
     _require(question.locked_at is None, _("This thread is locked: it takes no new answers."))
     _require(
         question.closed_at is None,

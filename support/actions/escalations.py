@@ -198,6 +198,7 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         _first_replies()
         .filter(
             is_deleted=False,
+            in_coaching=False,  # not public yet: the community has not had its chance
             import_site__isnull=True,
             accepted_answer__isnull=True,
             created_at__lte=now - timedelta(hours=shortest),

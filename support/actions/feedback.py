@@ -67,7 +67,7 @@ def route_feedback(question: Question, *, by: User | None = None) -> list[Feedba
     tags = {name.lower() for name in question.tags.names()}
     kinds = sorted(tags & feedback_tags())
     existing = {item.team_id: item for item in FeedbackItem.objects.filter(question=question)}
-    if not kinds or question.is_deleted or question.is_private:
+    if not kinds or question.is_deleted or question.is_private or question.in_coaching:
         FeedbackItem.objects.filter(question=question).delete()
         return []
     wanted: set[int | None] = {team.pk for team in owning_teams(tags, question.category_id)} or {None}

@@ -144,6 +144,10 @@ def _csv(board: Dashboard) -> HttpResponse:
             [name, "" if value is None else (round(value, 4) if isinstance(value, float) else value)]
         )
     writer.writerow([])
+    writer.writerow(["first questions", "published", "stayed open", "answered"])
+    for coaching in board.coaching:
+        writer.writerow([coaching.label, coaching.asked, coaching.survived, coaching.answered])
+    writer.writerow([])
     writer.writerow(["triage outcome", "escalations", "reviews", "mentions", "all"])
     for label, by_kind in board.triage:
         counts = [by_kind.get(kind, 0) for kind in ("escalation", "review", "mention", "all")]

@@ -1,7 +1,8 @@
 """Demo support data for `make run` (after seed_demo): an escalation swept for a breached
 SLA, a VIP customer's that an advocate escalated, an Invoicing product team (priya)
 with a feature request that has a public status, and an incident the signals sweep
-opened for a surge of invoice questions, with sam's official status. Idempotent."""
+opened for a surge of invoice questions, with sam's official status; and coaching of
+new members' first questions switched on. Idempotent."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from taggit.models import Tag
 from accounts.models import Plan, User
 from community.actions.engagement import toggle_me_too
 from community.actions.questions import ask_question
-from community.models import Category, Question
+from community.models import Category, CoachingMode, CoachingPolicy, Question
 from support.actions.escalations import request_help, sweep
 from support.actions.feedback import set_status
 from support.actions.incidents import post_status, sweep_incidents
@@ -73,6 +74,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo escalations: {counts}")
         self._feedback(people, category)
         self._incident(people, category)
+        # New members' first questions go to coaching (the demo's own threads came first).
+        CoachingPolicy.objects.get_or_create(pk=1, defaults={"mode": CoachingMode.FIRST_QUESTION})
 
     def _plans(self, people: dict[str, User]) -> None:
         """Omar's company is on Enterprise (2 h to a first reply, 1 h when urgent), Casey
