@@ -73,7 +73,9 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         escalations = escalations.filter(assignee__username=who)
     if data["breached"]:
         escalations = escalations.filter(Q(breached_at__isnull=False) | Q(due_at__lt=timezone.now()))
-    page = Paginator(escalations.order_by("due_at", "-priority", "pk"), settings.COMMUNITY_QUESTIONS_PER_PAGE)
+    # VIP customers stay on top whatever their plan's targets; then by due time and priority.
+    ordered = escalations.order_by("-question__author__is_vip", "due_at", "-priority", "pk")
+    page = Paginator(ordered, settings.COMMUNITY_QUESTIONS_PER_PAGE)
     query = {k: (v.slug if k == "category" else v) for k, v in data.items() if v and k != "page"}
     return render(
         request,

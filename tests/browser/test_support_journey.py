@@ -19,6 +19,26 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _incident_and_mention(question):
+    from support.actions.incidents import add_thread
+    from support.models import Incident, IncidentTrigger, Mention
+
+    now = timezone.now()
+    incident = Incident.objects.create(
+        title="Bank feeds stopped syncing", key="questions|tag:banks", detected_at=now, last_grouped_at=now
+    )
+    IncidentTrigger.objects.create(
+        incident=incident, series="tag:banks", signal="questions", first_at=now, last_at=now, count=9, peak=9,
+        baseline=1, z=8,
+    )  # fmt: skip
+    add_thread(incident, question)
+    mention = Mention.objects.create(
+        source="twitter", external_id="1", author_handle="@casey", text="My bank feed is broken again!",
+        created_at=now, received_at=now, tone=-0.6,
+    )  # fmt: skip
+    return incident, mention
+
+
 def test_unanswered_escalated_claimed_answered_resolved(
     live_server,
     new_page,
@@ -56,7 +76,11 @@ def test_unanswered_escalated_claimed_answered_resolved(
     staff.get_by_role("button", name="Post official reply").click()
     staff.get_by_text("Official reply posted on the thread.").wait_for()
     problems = {"escalation": _serious(staff)}
-    for path in ("/support/queue/?state=all", "/support/dashboard/", "/my-work/"):
+    incident, mention = _incident_and_mention(question)
+    for path in ("/support/queue/?state=all", "/support/dashboard/", "/my-work/", "/support/incidents/",
+                 incident.get_absolute_url(), "/support/mentions/?state=all", mention.get_absolute_url(),
+                 f"/triage/escalation/{escalation.pk}/", f"/triage/escalation/{escalation.pk}/?path=positive",
+                 "/coaching/", "/coaching/settings/"):  # fmt: skip
         staff.goto(f"{base}{path}")
         problems[path] = _serious(staff)
     assert {path: found for path, found in problems.items() if found} == {}

@@ -120,3 +120,18 @@ def test_the_dashboard_reports_each_plans_p90(client, plans, question_factory, u
         )
     )
     assert ["Enterprise", "4", "2", "7.9", ""] in rows
+
+
+def test_vip_customers_stay_on_top_of_the_queue_whatever_the_plans(
+    client, plans, question_factory, user_factory, support_agent
+):
+    enterprise = question_factory(
+        author=user_factory(plan=plans["enterprise"]), title="Enterprise customer asks"
+    )
+    vip = question_factory(author=user_factory(is_vip=True), title="VIP customer asks")
+    open_escalation(enterprise, reason="asker")  # due in 2 hours
+    escalation, _ = open_escalation(vip, reason="asker")  # due in 4 hours (the site's VIP target)
+    assert escalation.due_at > Escalation.objects.get(question=enterprise).due_at
+    client.force_login(support_agent)
+    page = client.get("/support/queue/").content.decode()
+    assert page.index("VIP customer asks") < page.index("Enterprise customer asks")
