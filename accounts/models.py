@@ -88,3 +88,37 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("community:profile", kwargs={"username": self.username})
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read: what you can see on the site"
+    WRITE = "write", "Write: ask, answer, comment, vote and accept as you"
+    STAFF = "staff", "Staff: the support and product tools your roles open"
+
+
+class ApiToken(models.Model):
+    """A member's personal token for integrations (``Authorization: Bearer aw_…``): shown
+    once when made, kept only as its SHA-256, limited to its scopes (and always to what
+    its owner may do), revocable."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12)  # the secret's first characters, to tell tokens apart
+    digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from accounts.models import TokenScope
 from community import permissions
 from community.models import Category, CoachingMode, FlagReason, Question
 from community.querysets import SORTS, STATUSES
@@ -173,6 +174,19 @@ class CoachingPolicyForm(forms.Form):
     timeout_hours = forms.IntegerField(
         min_value=1, max_value=168, initial=12, label="Publish automatically after (hours)"
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label="What it is for", max_length=80, help_text="For example “help desk sync”.")
+    scopes = forms.MultipleChoiceField(
+        label="What it may do",
+        widget=forms.CheckboxSelectMultiple,
+        choices=TokenScope.choices,
+        initial=["read"],
+    )
+
+    def clean_name(self) -> str:
+        return not_blank(self.cleaned_data["name"], "The name")
 
 
 class PrivacyForm(forms.Form):

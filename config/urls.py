@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from support.views.feedback import changelog_view
 
@@ -11,6 +12,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("support/", include("support.urls")),
     path("feedback/", include("support.feedback_urls")),
     path("changelog/", changelog_view, name="changelog"),
+    path("api/v1/", include(("community.api.urls", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("community.urls")),
 ]
 if settings.ASKWELL_SERVE_MEDIA:  # uploaded avatars; off when the web server in front serves them

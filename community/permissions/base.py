@@ -29,10 +29,12 @@ __all__ = [
     "can_see_deleted",
     "can_see_private",
     "can_use_admin",
+    "can_use_staff_api",
     "can_write",
     "check_can_change_privacy",
     "check_can_coach",
     "check_can_post_privately",
+    "check_can_use_staff_api",
     "check_can_write",
     "holds",
     "is_advocate",
@@ -83,6 +85,16 @@ def can_coach(user: Viewer) -> bool:
 
 def check_can_coach(user: Viewer) -> None:
     _require(can_coach(user), _("Coaching is for those who work the review queues (advocates, staff)."))
+
+
+def can_use_staff_api(user: Viewer) -> bool:
+    """A token with the staff scope (the support and product endpoints): support staff and
+    product managers."""
+    return can_write(user) and (is_support_staff(user) or has_role(user, PRODUCT_MANAGER))
+
+
+def check_can_use_staff_api(user: Viewer) -> None:
+    _require(can_use_staff_api(user), _("The staff scope is for support staff and product managers."))
 
 
 def can_change_privacy(user: Viewer) -> bool:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from accounts.actions import update_profile
+from accounts.actions import create_api_token, revoke_api_token, update_profile
 from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.ranks import next_rank, progress_to_next
@@ -28,7 +28,7 @@ from community import permissions
 from community.actions.member_data import delete_account, export_data
 from community.actions.suspensions import lift_suspension, suspend_member
 from community.charts import cumulative_by_day, reputation_chart
-from community.forms import SuspendForm
+from community.forms import ApiTokenForm, SuspendForm
 from community.models import BadgeAward, ImportedUser, MvpTerm, ReputationEvent
 from community.pagecache import stored_page
 from community.querysets import profile_activity
@@ -136,3 +136,36 @@ def delete_account_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, "Your account is deleted. Your posts stay, attributed to a deleted user.")
     return redirect("community:home")
+
+
+@login_required
+def tokens_view(request: HttpRequest) -> HttpResponse:
+    """Personal API tokens: make one (its secret is shown once, on this page only), see
+    when each was last used, revoke any."""
+    user = cast(User, request.user)
+    secret = ""
+    form = ApiTokenForm()
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            scopes = form.cleaned_data["scopes"]
+            if "staff" in scopes and not permissions.can_use_staff_api(user):
+                form.add_error("scopes", "The staff scope is for support staff and product managers.")
+            else:
+                _, secret = create_api_token(user, name=form.cleaned_data["name"], scopes=scopes)
+                form = ApiTokenForm()
+    status = 400 if form.errors else 200
+    context = {"form": form, "secret": secret, "tokens": user.api_tokens.all()}
+    response = render(request, "community/tokens.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # the secret must not be kept anywhere
+    return response
+
+
+@login_required
+@require_POST
+def revoke_token_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = cast(User, request.user)
+    token = get_object_or_404(user.api_tokens.all(), pk=pk)
+    if revoke_api_token(token, by=user):
+        messages.success(request, f"Revoked “{token.name}”: it no longer works.")
+    return redirect("community:tokens")
