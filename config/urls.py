@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("feedback/", include("support.feedback_urls")),
     path("changelog/", changelog_view, name="changelog"),
     path("api/v1/", include(("community.api.urls", "api"), namespace="api")),
+    path("api/v1/", include(("support.api.urls", "support_api"), namespace="support_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("community.urls")),
