@@ -11,12 +11,26 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views import defaults
 
 RETRY_AFTER_SECONDS = 30
 NOT_ECHOED = ("csrfmiddlewaretoken",)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: the API's addresses answer a problem detail (RFC 9457), as the API's own
+    views do; every other address gets the site's page."""
+    if request.path.startswith("/api/"):
+        body = {
+            "type": "about:blank",
+            "title": "Not found",
+            "status": 404,
+            "detail": "No such address in the API.",
+        }
+        return JsonResponse(body, status=404, content_type="application/problem+json")
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

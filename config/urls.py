@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 if settings.ASKWELL_SERVE_MEDIA:  # uploaded avatars; off when the web server in front serves them
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
+handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"
 
 admin.site.site_header = "Askwell administration"

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -90,7 +91,9 @@ class QuestionViewSet(_OnAPost, mixins.ListModelMixin, mixins.RetrieveModelMixin
             questions = questions.filter(tags__name=tag)
         if category := params.get("category", "")[:80]:
             questions = questions.filter(category__slug=category)
-        if (state := params.get("status", "")) in STATUSES:
+        if state := params.get("status", ""):
+            if state not in STATUSES:
+                raise ValidationError({"status": [f"One of {', '.join(STATUSES)}."]})
             questions = questions.with_status(state)
         return questions
 
@@ -230,12 +233,12 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 class _SearchParams(serializers.Serializer):
-    q = serializers.CharField(max_length=MAX_QUERY_CHARS)
+    q = serializers.CharField(max_length=MAX_QUERY_CHARS, trim_whitespace=False)
     page = serializers.IntegerField(min_value=1, max_value=1000, required=False, default=1)
 
 
 class _SimilarParams(serializers.Serializer):
-    title = serializers.CharField(max_length=MAX_QUERY_CHARS)
+    title = serializers.CharField(max_length=MAX_QUERY_CHARS, trim_whitespace=False)
 
 
 @extend_schema(
