@@ -308,9 +308,10 @@ def _incident_about(threads: set[int]) -> Incident | None:
 
 
 def group_similar(*, now: datetime | None = None) -> int:
-    """Group the threads asked since an open incident's last grouping whose similar
-    threads (kept by the search worker) include one it already groups. A thread whose
-    similar threads are not computed yet waits for a later sweep."""
+    """Group the threads asked since an open incident began whose similar threads (kept by
+    the search worker in ``related_keys``) include one it already groups. A thread whose
+    similar threads are not worked out yet is looked at again by the next sweep;
+    ``last_grouped_at`` records when the grouping last ran."""
     now = now or timezone.now()
     added = 0
     for incident in Incident.objects.filter(state=IncidentState.OPEN):
@@ -318,14 +319,13 @@ def group_similar(*, now: datetime | None = None) -> int:
         candidates = (
             Question.objects.filter(is_deleted=False, created_at__gte=incident.detected_at - signals.BUCKET)
             .exclude(pk__in=incident.threads.values("question_id"))
-            .values_list("pk", "related_keys", "related_at")
+            .exclude(related_at__isnull=True)
+            .values_list("pk", "related_keys")
         )
-        similar = [pk for pk, keys, at in candidates if at is not None and grouped & set(keys or ())]
-        waiting = any(at is None for _, _, at in candidates)
+        similar = [pk for pk, keys in candidates if grouped & set(keys or ())]
         with transaction.atomic():
             added += _group(incident, similar, GroupedBy.SIMILAR, now)
-            if not waiting:
-                Incident.objects.filter(pk=incident.pk).update(last_grouped_at=now)
+            Incident.objects.filter(pk=incident.pk).update(last_grouped_at=now)
     return added
 
 

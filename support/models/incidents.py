@@ -52,7 +52,7 @@ class Incident(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    last_grouped_at = models.DateTimeField()  # new threads are grouped from here on
+    last_grouped_at = models.DateTimeField()  # when similar threads were last looked for
     # The alert to the owning team's webhook (the outbox retries it until delivered).
     alert_delivered_at = models.DateTimeField(null=True, blank=True)
     alert_error = models.CharField(max_length=500, blank=True)
