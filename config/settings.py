@@ -366,6 +366,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "support.build_digests",
         "schedule": timedelta(seconds=env.int("SUPPORT_DIGEST_SWEEP_SECONDS", default=900)),
     },
+    "event-webhook-retries": {
+        "task": "support.retry_event_deliveries",
+        "schedule": timedelta(seconds=env.int("SUPPORT_WEBHOOK_RETRY_SECONDS", default=60)),
+    },
     "feedback-webhook-retries": {
         "task": "support.retry_webhooks",
         "schedule": timedelta(seconds=env.int("SUPPORT_WEBHOOK_RETRY_SECONDS", default=60)),
@@ -391,6 +395,8 @@ SUPPORT_IDEA_TAGS = env.list("SUPPORT_IDEA_TAGS", default=["feature-request", "i
 # Digest webhooks: a failed delivery is retried after 1, 2, 4 … times this, this many tries.
 SUPPORT_WEBHOOK_BACKOFF_SECONDS = env.int("SUPPORT_WEBHOOK_BACKOFF_SECONDS", default=60)
 SUPPORT_WEBHOOK_MAX_ATTEMPTS = env.int("SUPPORT_WEBHOOK_MAX_ATTEMPTS", default=6)
+# An outbound webhook endpoint failing this many deliveries in a row is switched off.
+SUPPORT_WEBHOOK_DISABLE_AFTER = env.int("SUPPORT_WEBHOOK_DISABLE_AFTER", default=10)
 # The sweep looks this far back: questions asked before support was set up are not all
 # escalated at once on the first run.
 SUPPORT_SWEEP_LOOKBACK_DAYS = env.int("SUPPORT_SWEEP_LOOKBACK_DAYS", default=30)

@@ -10,13 +10,14 @@ class SupportConfig(AppConfig):
         # never imports support): the question page panel, thread events, "My work".
         from community import extensions
         from support import panels, permissions, querysets
-        from support.actions import digests, escalations, feedback, incidents, notices  # noqa: F401 (outbox handlers register on import)
+        from support.actions import digests, escalations, feedback, incidents, notices, webhooks  # noqa: F401 (outbox handlers register on import)
 
         extensions.register_permission_rules(permissions)
         extensions.register_redaction_listener(digests.scrub_digests)
         extensions.register_question_panel(panels.question_panel, annotations=panels.page_annotations)
         extensions.listen_to_threads(escalations.on_thread_event)
         extensions.listen_to_threads(feedback.on_thread_event)
+        extensions.listen_to_threads(webhooks.on_thread_event)
         extensions.register_question_panel(panels.feedback_panel)
         extensions.register_question_panel(panels.incident_panel, annotations=panels.incident_annotations)
         extensions.register_idea_check(feedback.is_idea)

@@ -17,6 +17,7 @@ from support.models import (
     MentionState,
     ProductTeam,
     Severity,
+    WebhookEvent,
 )
 
 
@@ -142,6 +143,14 @@ class MentionThreadForm(forms.Form):
 
     def clean_tags(self) -> list[str]:
         return [tag.lower() for tag in self.cleaned_data["tags"].split()][:5]
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(label="Address (https://…)", max_length=500, assume_scheme="https")
+    description = forms.CharField(label="What it is", max_length=200, required=False)
+    events = forms.MultipleChoiceField(
+        label="Events to send", choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class SeverityForm(forms.Form):

@@ -7,6 +7,7 @@ from celery import shared_task
 from support.actions.digests import retry_webhooks, run_digests
 from support.actions.escalations import sweep
 from support.actions.incidents import sweep_incidents
+from support.actions.webhooks import retry_due
 
 
 @shared_task(name="support.sweep_escalations")
@@ -27,3 +28,8 @@ def retry_webhooks_task() -> int:
 @shared_task(name="support.sweep_incidents")
 def sweep_incidents_task() -> dict[str, int]:
     return sweep_incidents()
+
+
+@shared_task(name="support.retry_event_deliveries")
+def retry_event_deliveries_task() -> int:
+    return retry_due()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support.views import dashboard, escalations, incidents, mentions
+from support.views import dashboard, escalations, incidents, mentions, webhooks
 
 app_name = "support"
 
@@ -23,6 +23,10 @@ urlpatterns = [
     path("mentions/<int:pk>/reply/", mentions.reply_view, name="mention_reply"),
     path("mentions/<int:pk>/monitor/", mentions.monitor_view, name="mention_monitor"),
     path("mentions/<int:pk>/thread/", mentions.thread_view, name="mention_thread"),
+    path("webhooks/", webhooks.webhooks_view, name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.webhook_view, name="webhook"),
+    path("webhooks/<int:pk>/active/", webhooks.webhook_active_view, name="webhook_active"),
+    path("webhooks/deliveries/<int:pk>/replay/", webhooks.replay_view, name="webhook_replay"),
     path("incidents/", incidents.incidents_view, name="incidents"),
     path("incidents/<int:pk>/", incidents.incident_view, name="incident"),
     path("incidents/<int:pk>/status/", incidents.status_view, name="incident_status"),

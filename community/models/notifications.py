@@ -22,6 +22,7 @@ class NotificationEvent(models.TextChoices):
     QUESTION_PUBLISHED = "question_published", "Your question is published"
     INCIDENT_OPENED = "incident_opened", "Possible incident"
     INCIDENT_RESOLVED = "incident_resolved", "Incident resolved"
+    WEBHOOK_DISABLED = "webhook_disabled", "A webhook was switched off"
 
 
 class Notification(models.Model):

@@ -21,6 +21,7 @@ from community.actions.queues import QueueConflict, assign, claim, log, release,
 from community.extensions import ThreadEvent
 from community.models import Answer, Question
 from support import permissions
+from support.actions import webhooks
 from support.models import (
     OPEN_STATES,
     Escalation,
@@ -33,6 +34,7 @@ from support.models import (
     SlaPolicy,
     SlaTarget,
 )
+from support.models.webhooks import WebhookEvent
 from support.querysets import first_official_comment_at, first_on_question
 from support.sla import Policy
 from support.triage import triage
@@ -158,6 +160,7 @@ def open_escalation(
             )
             # In the escalation's own transaction: the notices commit with it or not at all.
             outbox.record("support.escalated", {"escalation_id": escalation.pk})
+            webhooks.emit(WebhookEvent.ESCALATION_OPENED, _event_data(escalation))
     except IntegrityError:
         winner = Escalation.objects.open().filter(question=question).first()
         if winner is None:
@@ -226,6 +229,7 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         with transaction.atomic():  # the breach and its notice commit together
             if Escalation.objects.filter(pk=pk, breached_at__isnull=True).update(breached_at=now):
                 outbox.record("support.breached", {"escalation_id": pk})
+                webhooks.emit(WebhookEvent.ESCALATION_BREACHED, {"escalation_id": pk})
                 counts["overdue"] += 1
     return counts
 
@@ -361,14 +365,26 @@ def change_state(escalation: Escalation, to_state: str, *, by: User, note: str =
         extra["closed_at"] = now
     elif to_state == EscalationState.OPEN:
         extra.update(assignee=None, claimed_at=None)
-    return transition(escalation, to_state, by=by, note=note, extra=extra)
+    moved = transition(escalation, to_state, by=by, note=note, extra=extra)
+    if to_state == EscalationState.RESOLVED:
+        webhooks.emit(WebhookEvent.ESCALATION_RESOLVED, _event_data(moved))
+    return moved
+
+
+def _event_data(escalation: Escalation) -> dict[str, Any]:
+    return {
+        "escalation_id": escalation.pk, "question_id": escalation.question_id, "state": escalation.state,
+        "reason": escalation.reason, "url": f"{settings.SITE_URL}{escalation.get_absolute_url()}",
+    }  # fmt: skip
 
 
 def _move(escalation: Escalation, to_state: str, *, by: User | None, note: str) -> None:
     now = timezone.now()
     extra: dict[str, Any] = {"resolved_at": now} if to_state == EscalationState.RESOLVED else {}
     with contextlib.suppress(QueueConflict):  # someone moved it first; nothing to undo
-        transition(escalation, to_state, by=by, note=note, extra=extra)
+        moved = transition(escalation, to_state, by=by, note=note, extra=extra)
+        if to_state == EscalationState.RESOLVED:
+            webhooks.emit(WebhookEvent.ESCALATION_RESOLVED, _event_data(moved))
 
 
 def on_thread_event(event: ThreadEvent) -> None:

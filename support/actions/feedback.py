@@ -19,7 +19,9 @@ from community.actions.queues import claim, log, release
 from community.extensions import ThreadEvent
 from community.models import Follow, LinkKind, MeToo, NotificationEvent, Question, QuestionLink
 from support import permissions
+from support.actions import webhooks
 from support.models import FeedbackItem, FeedbackKind, FeedbackStatus, ProductTeam, TriageState
+from support.models.webhooks import WebhookEvent
 
 
 def _kinds() -> list[tuple[str, bool]]:
@@ -162,6 +164,10 @@ def set_status(item: FeedbackItem, *, status: str, response: str, by: User) -> F
         at=now,
     )
     outbox.record("feedback.status", {"item_id": item.pk, "status": status, "at": now.isoformat()})
+    webhooks.emit(
+        WebhookEvent.FEEDBACK_STATUS,
+        {"item_id": item.pk, "question_id": item.question_id, "status": status, "response": response},
+    )
     item.refresh_from_db()
     return item
 

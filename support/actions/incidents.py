@@ -32,6 +32,7 @@ from community.actions import outbox
 from community.actions.notifications import notify, readers_of
 from community.models import Follow, MeToo, NotificationEvent, Question
 from support import signals, triage
+from support.actions import webhooks
 from support.actions.digests import post_signed
 from support.models import (
     GroupedBy,
@@ -47,6 +48,7 @@ from support.models import (
     ToneReading,
 )
 from support.models.incidents import series_label
+from support.models.webhooks import WebhookEvent
 
 logger = logging.getLogger("askwell.support")
 
@@ -289,6 +291,7 @@ def _record_surge(surge: signals.Surge, threads: set[int], *, now: datetime) -> 
     _group(incident, threads, GroupedBy.SIGNAL, now)
     if opened:
         outbox.record("support.incident_opened", {"incident_id": incident.pk})
+        webhooks.emit(WebhookEvent.INCIDENT_OPENED, _payload(incident, "incident.opened"))
     return opened
 
 

@@ -35,6 +35,7 @@ from support.models.incidents import (
     ToneReading,
 )
 from support.models.mentions import Mention, MentionState
+from support.models.webhooks import EventDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "OPEN_STATES",
@@ -43,6 +44,7 @@ __all__ = [
     "EscalationEvent",
     "EscalationReason",
     "EscalationState",
+    "EventDelivery",
     "FeedbackEvent",
     "FeedbackItem",
     "FeedbackKind",
@@ -67,4 +69,6 @@ __all__ = [
     "ToneReading",
     "TriageState",
     "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

@@ -80,7 +80,7 @@ def test_unanswered_escalated_claimed_answered_resolved(
     for path in ("/support/queue/?state=all", "/support/dashboard/", "/my-work/", "/support/incidents/",
                  incident.get_absolute_url(), "/support/mentions/?state=all", mention.get_absolute_url(),
                  f"/triage/escalation/{escalation.pk}/", f"/triage/escalation/{escalation.pk}/?path=positive",
-                 "/coaching/", "/coaching/settings/"):  # fmt: skip
+                 "/coaching/", "/coaching/settings/", "/support/webhooks/"):  # fmt: skip
         staff.goto(f"{base}{path}")
         problems[path] = _serious(staff)
     assert {path: found for path, found in problems.items() if found} == {}
