@@ -145,17 +145,16 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def post_signed(url: str, secret: str, body: bytes, *, delivery: str) -> tuple[int | None, str]:
-    """POST a JSON body signed with the endpoint's secret: the HTTP status (None when no
-    answer came) and the error, if any. Never raises for the network's failures."""
-    request = urllib.request.Request(  # noqa: S310 (the team's own configured https/http URL)
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "X-Askwell-Signature": signature(secret, body),
-            "X-Askwell-Delivery": delivery,
-        },
+    """POST a JSON body signed with the team's secret (the digests' HMAC header)."""
+    headers = {"X-Askwell-Signature": signature(secret, body), "X-Askwell-Delivery": delivery}
+    return post_json(url, body, headers)
+
+
+def post_json(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    """POST a JSON body: the HTTP status (None when no answer came) and the error, if
+    any. Never raises for the network's failures."""
+    request = urllib.request.Request(  # noqa: S310 (an address staff configured)
+        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
     )
     try:
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310

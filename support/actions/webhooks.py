@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import urllib.error
-import urllib.request
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,9 +28,8 @@ from community.actions.notifications import notify
 from community.extensions import ThreadEvent
 from community.models import NotificationEvent
 from support import permissions
+from support.actions.digests import post_json
 from support.models import EventDelivery, WebhookEndpoint, WebhookEvent
-
-TIMEOUT_SECONDS = 10
 
 
 def emit(event: str, data: dict[str, Any]) -> None:
@@ -78,25 +75,12 @@ def set_active(endpoint: WebhookEndpoint, *, active: bool, by: User) -> None:
 
 def _post(endpoint: WebhookEndpoint, delivery: EventDelivery, now: datetime) -> tuple[int | None, str]:
     body = json.dumps(delivery.payload, sort_keys=True)
-    signature = Webhook(endpoint.secret).sign(delivery.msg_id, now, body)
-    request = urllib.request.Request(  # noqa: S310 (the endpoint staff configured)
-        endpoint.url,
-        data=body.encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "webhook-id": delivery.msg_id,
-            "webhook-timestamp": str(int(now.timestamp())),
-            "webhook-signature": signature,
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return response.status, ""
-    except urllib.error.HTTPError as failure:
-        return failure.code, f"HTTP {failure.code}"
-    except (urllib.error.URLError, OSError, ValueError) as failure:
-        return None, str(failure)[:500]
+    headers = {
+        "webhook-id": delivery.msg_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(endpoint.secret).sign(delivery.msg_id, now, body),
+    }
+    return post_json(endpoint.url, body.encode(), headers)
 
 
 def attempt(delivery: EventDelivery, *, now: datetime | None = None) -> bool:
