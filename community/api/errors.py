@@ -34,6 +34,19 @@ def problem(
     return response
 
 
+REFUSED = "Some fields need another look."
+
+
+def refused(errors: dict[str, list[str]]) -> Response:
+    """A 400 naming each refused field's messages."""
+    return problem(400, REFUSED, errors=errors)
+
+
+def form_refused(form: Any) -> Response:
+    """A 400 for a site form that did not validate, with the form's own messages."""
+    return refused({field: [str(message) for message in messages] for field, messages in form.errors.items()})
+
+
 def _detail(data: Any) -> str:
     if isinstance(data, dict) and "detail" in data:
         return str(data["detail"])
@@ -55,7 +68,7 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, exceptions.ValidationError) and isinstance(response.data, dict):
         errors = {key: [str(item) for item in value] if isinstance(value, list) else [str(value)]
                   for key, value in response.data.items()}  # fmt: skip
-        detail = "Some fields need another look."
+        detail = REFUSED
     headers = {
         key: value
         for key, value in response.headers.items()

@@ -24,18 +24,13 @@ from community.actions.comments import add_comment
 from community.actions.questions import ask_question
 from community.actions.votes import cast_vote
 from community.api import serializers as out
-from community.api.errors import problem
+from community.api.errors import form_refused, problem, refused
 from community.forms import AnswerForm, CommentForm, QuestionForm
 from community.models import Answer, Article, Category, Comment, Question
 from community.querysets import STATUSES
 from community.search import SearchQuery
 from community.search.selectors import safe_search, similar_to
 from community.search.text import MAX_QUERY_CHARS
-
-
-def _refused(form: Any) -> Response:
-    errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
-    return problem(400, "Some fields need another look.", errors=errors)
 
 
 def _viewer(request: Request) -> Any:
@@ -119,7 +114,7 @@ class QuestionViewSet(_OnAPost, mixins.ListModelMixin, mixins.RetrieveModelMixin
         fields = data.validated_data
         category = Category.objects.filter(slug=fields.get("category") or "").first()
         if fields.get("category") and category is None:
-            return problem(400, "Some fields need another look.", errors={"category": ["No such category."]})
+            return refused({"category": ["No such category."]})
         form = QuestionForm(
             {
                 "title": fields["title"], "body": fields["body"], "category": category.pk if category else "",
@@ -128,7 +123,7 @@ class QuestionViewSet(_OnAPost, mixins.ListModelMixin, mixins.RetrieveModelMixin
             user=request.user,
         )  # fmt: skip
         if not form.is_valid():
-            return _refused(form)
+            return form_refused(form)
         question = ask_question(author=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         return Response(out.QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
@@ -140,7 +135,7 @@ class QuestionViewSet(_OnAPost, mixins.ListModelMixin, mixins.RetrieveModelMixin
         question = self.get_object()
         form = AnswerForm(request.data)
         if not form.is_valid():
-            return _refused(form)
+            return form_refused(form)
         answer = post_answer(
             question,
             author=request.user,
@@ -153,7 +148,7 @@ class QuestionViewSet(_OnAPost, mixins.ListModelMixin, mixins.RetrieveModelMixin
 def _comment(request: Request, post: Question | Answer) -> Response:
     form = CommentForm(request.data)
     if not form.is_valid():
-        return _refused(form)
+        return form_refused(form)
     comment = add_comment(
         post, author=request.user, body=form.cleaned_data["body"], private=form.cleaned_data["private"]
     )  # type: ignore[arg-type]

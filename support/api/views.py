@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from community.actions.queues import QueueConflict
 from community.api.auth import TokenScopes
-from community.api.errors import problem
+from community.api.errors import form_refused, problem, refused
 from community.api.pagination import Newest
 from support import permissions
 from support.actions.escalations import (
@@ -31,11 +31,6 @@ from support.api import serializers as out
 from support.forms import FeedbackStatusForm, NoteForm, ReplyForm, StateForm, staff_members
 from support.models import Digest, Escalation, FeedbackItem
 from support.querysets import teams_visible_to
-
-
-def _form_problem(form: Any) -> Response:
-    errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
-    return problem(400, "Some fields need another look.", errors=errors)
 
 
 def _conflict(error: QueueConflict) -> Response:
@@ -103,9 +98,7 @@ class EscalationViewSet(_Staff, mixins.ListModelMixin, mixins.RetrieveModelMixin
         escalation = self.get_object()
         to = staff_members().filter(username=str(request.data.get("to", ""))[:150]).first()
         if to is None:
-            return problem(
-                400, "Some fields need another look.", errors={"to": ["Not a support staff member."]}
-            )
+            return refused({"to": ["Not a support staff member."]})
         try:
             escalation = assign_escalation(escalation, to=to, by=request.user)  # type: ignore[arg-type]
         except QueueConflict as error:
@@ -120,7 +113,7 @@ class EscalationViewSet(_Staff, mixins.ListModelMixin, mixins.RetrieveModelMixin
         escalation = self.get_object()
         form = StateForm(request.data)
         if not form.is_valid():
-            return _form_problem(form)
+            return form_refused(form)
         try:
             escalation = change_state(
                 escalation,
@@ -142,7 +135,7 @@ class EscalationViewSet(_Staff, mixins.ListModelMixin, mixins.RetrieveModelMixin
         escalation = self.get_object()
         form = NoteForm(request.data, prefix=None)
         if not form.is_valid():
-            return _form_problem(form)
+            return form_refused(form)
         note = add_note(escalation, by=request.user, body=form.cleaned_data["body"])  # type: ignore[arg-type]
         return Response(out.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
@@ -156,7 +149,7 @@ class EscalationViewSet(_Staff, mixins.ListModelMixin, mixins.RetrieveModelMixin
         escalation = self.get_object()
         form = ReplyForm(request.data)
         if not form.is_valid():
-            return _form_problem(form)
+            return form_refused(form)
         reply_officially(escalation, by=request.user, body=form.cleaned_data["body"])  # type: ignore[arg-type]
         escalation.refresh_from_db()
         return Response(out.EscalationSerializer(escalation).data, status=status.HTTP_201_CREATED)
@@ -186,7 +179,7 @@ class FeedbackItemViewSet(_Staff, mixins.ListModelMixin, mixins.RetrieveModelMix
         item = self.get_object()
         form = FeedbackStatusForm(request.data)
         if not form.is_valid():
-            return _form_problem(form)
+            return form_refused(form)
         item = set_status(
             item, status=form.cleaned_data["status"], response=form.cleaned_data["response"], by=request.user
         )  # type: ignore[arg-type]
