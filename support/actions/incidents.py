@@ -30,10 +30,11 @@ from accounts.models import User
 from accounts.roles import support_staff_members
 from community.actions import outbox
 from community.actions.notifications import notify, readers_of
-from community.models import Follow, MeToo, NotificationEvent, Question
+from community.models import Category, Follow, MeToo, NotificationEvent, Question
 from support import signals, triage
 from support.actions import webhooks
 from support.actions.digests import post_signed
+from support.actions.feedback import owning_teams
 from support.models import (
     GroupedBy,
     Incident,
@@ -223,16 +224,20 @@ def _specific_first(surge: signals.Surge) -> tuple[int, float]:
 
 
 def _team_for(series: str) -> ProductTeam | None:
+    """The team an incident of this series belongs to: the team itself, or the first team
+    owning the tag or category (as feedback is routed)."""
     kind, _, name = series.partition(":")
-    teams = ProductTeam.objects.prefetch_related("categories")
     if kind == "team":
-        return teams.filter(slug=name).first()
-    for team in teams:
-        if (kind == "tag" and name in team.tag_names) or (
-            kind == "category" and any(c.slug == name for c in team.categories.all())
-        ):
-            return team
-    return None
+        return ProductTeam.objects.filter(slug=name).first()
+    if kind == "tag":
+        owners = owning_teams({name}, None)
+    elif kind == "category" and (
+        category_id := Category.objects.filter(slug=name).values_list("pk", flat=True).first()
+    ):
+        owners = owning_teams(set(), category_id)
+    else:
+        return None
+    return owners[0] if owners else None
 
 
 def _group(incident: Incident, question_ids: Iterable[int], how: str, now: datetime) -> int:
